@@ -5,3 +5,4 @@ export * from './workqueue.ts';
 export * from './reconciler.ts';
 export * from './leader.ts';
 export * from './events.ts';
+export * from './manager.ts';
