@@ -103,8 +103,9 @@ export function decideVolumePhase(pv: V1PersistentVolume, claim: V1PersistentVol
   const ref = pv.spec?.claimRef;
   if (!ref) return { phase: 'Available' };
   if (claim && claimRefMatches(pv, claim)) {
-    if (!ref.uid) return { phase: pv.status?.phase === 'Bound' ? 'Bound' : 'Available' };
-    return claim.spec?.volumeName === pv.metadata?.name ? { phase: 'Bound' } : { phase: pv.status?.phase === 'Bound' ? 'Bound' : 'Pending' };
+    // Pre-bound to a claim of that name not yet seen by uid: it waits for that claim.
+    if (!ref.uid) return { phase: 'Available' };
+    return { phase: 'Bound' };
   }
   if (!ref.uid) return { phase: 'Available' };
   // The claim it was bound to is gone (or replaced by another of the same name).
