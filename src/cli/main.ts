@@ -19,6 +19,43 @@ export function buildProgram(): Command {
       await clusterUp({ stateDir: opts.stateDir, port: Number(opts.port) });
     });
 
+  program
+    .command('controller')
+    .description("run Ferry's controller (DataVolumes, StorageProfiles, CDIConfig, admission webhooks) against a cluster")
+    .option('--kubeconfig <path>', 'kubeconfig of the cluster (default: $KUBECONFIG, ~/.kube/config or in-cluster)')
+    .option('--namespace <ns>', 'namespace of the leader-election Lease and the webhook Service', 'ferry-system')
+    .option('--worker-image <image>', "image of the worker pods (Ferry's own image)", 'ferry.dev/ferry:latest')
+    .option('--webhook-port <port>', 'HTTPS port of the admission webhooks (0: any free port)', '9443')
+    .option('--webhook-host <address>', 'address the webhooks listen on', '127.0.0.1')
+    .option('--webhook-cert-dir <dir>', 'ca.crt, tls.crt and tls.key to serve with (default: generated at start)')
+    .option('--webhook-registration <how>', 'register the webhook configurations pointing at: url (this server), service, none', 'url')
+    .option('--metrics-port <port>', 'HTTP port of /metrics', '8080')
+    .option('--health-port <port>', 'HTTP port of /healthz and /readyz', '8081')
+    .option('--listen-host <address>', 'address the metrics and health endpoints listen on', '127.0.0.1')
+    .option('--no-leader-elect', 'act without electing a leader (only one replica may run)')
+    .action(async (opts: import('./controller.ts').ControllerCliFlags) => {
+      const { runController } = await import('./controller.ts');
+      await runController(opts);
+    });
+
+  const worker = program.command('worker').description('entry points run inside Ferry\'s worker pods');
+  worker
+    .command('import')
+    .description('import an image into the volume; the task comes from the environment (IMPORTER_*)')
+    .action(async () => {
+      const { main } = await import('../workers/import/main.ts');
+      await main();
+    });
+
+  cluster
+    .command('repair')
+    .description('truncate a damaged state log at its first bad record (keeping a copy of the rest)')
+    .option('--state-dir <dir>', 'where the cluster keeps its state', '.state')
+    .action(async (opts: { stateDir: string }) => {
+      const { clusterRepair } = await import('./cluster-up.ts');
+      await clusterRepair({ stateDir: opts.stateDir });
+    });
+
   return program;
 }
 

@@ -1,0 +1,177 @@
+/**
+ * Import benchmark: a 1 GiB image, half random data and half zeros, served over loopback HTTP by
+ * a plain static server with Range support. Ferry's importer (`ferry worker import`, a child
+ * process, as in a pod) against the reference tools, in one run:
+ *   raw    vs  curl -o file
+ *   raw.gz vs  curl | gunzip > file
+ *   qcow2  vs  curl -o scratch && qemu-img convert -O raw scratch file   (CDI's scratch method)
+ * Prints MB/s (image bytes / wall time), the ratio Ferry/reference, and the worker's peak RSS
+ * (VmHWM of the node process; qemu-img is a separate process). Best of N runs each.
+ *
+ * Targets are written under --dir (default /dev/shm when present): memory, so the figures compare
+ * the pipelines rather than this machine's disk. On a real disk, note that Ferry fsyncs the image
+ * before reporting success and the reference commands do not; the "+sync" column adds
+ * `sync <file>` to them for a like-for-like comparison.
+ *
+ * Usage: node bench/import.ts [--size-mib 1024] [--runs 2] [--dir /dev/shm]
+ */
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parseArgs } from 'node:util';
+import { serveDirectory } from '../test/workers/static-server.ts';
+
+const execFileAsync = promisify(execFile);
+const MiB = 1 << 20;
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const node = path.join(repo, 'node_modules/node/bin/node');
+const cli = path.join(repo, 'src/cli/main.ts');
+
+const { values } = parseArgs({
+  options: {
+    'size-mib': { type: 'string', default: '1024' },
+    runs: { type: 'string', default: '2' },
+    dir: { type: 'string', default: existsSync('/dev/shm') ? '/dev/shm' : tmpdir() },
+  },
+});
+const sizeMiB = Number(values['size-mib']);
+const runs = Number(values.runs);
+const cache = path.join(tmpdir(), `ferry-bench-${sizeMiB}`);
+const work = path.join(values.dir, 'ferry-bench-work');
+
+/** Alternating 16 MiB regions: random, zeros, random, ... */
+async function makeImages(): Promise<void> {
+  await mkdir(cache, { recursive: true });
+  const raw = path.join(cache, 'disk.raw');
+  if (!existsSync(raw)) {
+    const fh = await open(raw + '.tmp', 'w');
+    await fh.truncate(sizeMiB * MiB);
+    for (let off = 0; off < sizeMiB * MiB; off += 32 * MiB) await fh.write(randomBytes(16 * MiB), 0, 16 * MiB, off);
+    await fh.close();
+    await execFileAsync('mv', [raw + '.tmp', raw]);
+  }
+  if (!existsSync(raw + '.gz')) await execFileAsync('sh', ['-c', `gzip -1 -c '${raw}' > '${raw}.gz.tmp' && mv '${raw}.gz.tmp' '${raw}.gz'`]);
+  if (!existsSync(path.join(cache, 'disk.qcow2'))) await execFileAsync('qemu-img', ['convert', '-f', 'raw', '-O', 'qcow2', raw, path.join(cache, 'disk.qcow2')]);
+}
+
+async function fresh(): Promise<string> {
+  await rm(work, { recursive: true, force: true });
+  await mkdir(work, { recursive: true });
+  return work;
+}
+
+async function timeShell(script: string): Promise<number> {
+  const dir = await fresh();
+  const start = performance.now();
+  await execFileAsync('sh', ['-c', script], { cwd: dir, maxBuffer: 16 * MiB });
+  return (performance.now() - start) / 1000;
+}
+
+async function vmHwm(pid: number): Promise<number | undefined> {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
+    return m === null ? undefined : Number(m[1]) * 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+async function timeFerry(url: string, extraEnv: Record<string, string> = {}): Promise<{ seconds: number; peakRss: number }> {
+  const dir = await fresh();
+  const data = path.join(dir, 'data');
+  await mkdir(data);
+  const env = {
+    PATH: process.env.PATH ?? '',
+    IMPORTER_SOURCE: 'http',
+    IMPORTER_ENDPOINT: url,
+    FERRY_PATH_MAP: JSON.stringify({ '/data': data, '/dev/termination-log': path.join(dir, 'termination-log') }),
+    ...extraEnv,
+  };
+  const start = performance.now();
+  const child = spawn(node, [cli, 'worker', 'import'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  let peakRss = 0;
+  const poll = setInterval(() => {
+    void vmHwm(child.pid!).then((v) => {
+      if (v !== undefined) peakRss = Math.max(peakRss, v);
+    });
+  }, 50);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearInterval(poll);
+  const seconds = (performance.now() - start) / 1000;
+  const message = JSON.parse(await readFile(path.join(dir, 'termination-log'), 'utf8')) as { outcome: string; message: string };
+  if (code !== 0 || message.outcome !== 'Succeeded') throw new Error(`ferry worker import failed: ${message.message}`);
+  const out = await stat(path.join(data, 'disk.img'));
+  if (out.size !== sizeMiB * MiB) throw new Error(`disk.img has ${out.size} bytes`);
+  return { seconds, peakRss };
+}
+
+function best<T extends { seconds: number }>(xs: T[]): T {
+  return xs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+}
+
+async function main(): Promise<void> {
+  process.stderr.write(`preparing ${sizeMiB} MiB images in ${cache}...\n`);
+  await makeImages();
+  const server = await serveDirectory(cache);
+  const bytes = sizeMiB * MiB;
+  const cases: { name: string; file: string; reference: string; script: (u: string) => string; env?: Record<string, string> }[] = [
+    { name: 'raw', file: 'disk.raw', reference: 'curl -o', script: (u: string) => `curl -sf -o out.img '${u}'` },
+    {
+      name: 'raw, 4 ranges',
+      file: 'disk.raw',
+      reference: 'curl -o',
+      script: (u: string) => `curl -sf -o out.img '${u}'`,
+      env: { FERRY_HTTP_PARALLEL: '4' },
+    },
+    { name: 'raw.gz', file: 'disk.raw.gz', reference: 'curl | gunzip', script: (u: string) => `curl -sf '${u}' | gunzip > out.img` },
+    {
+      name: 'qcow2',
+      file: 'disk.qcow2',
+      reference: 'curl -o + qemu-img convert',
+      script: (u: string) => `curl -sf -o scratch.qcow2 '${u}' && qemu-img convert -f qcow2 -O raw scratch.qcow2 out.img`,
+    },
+  ];
+  const rows: string[][] = [['image', 'reference', 'ref MB/s', 'ref+sync MB/s', 'ferry MB/s', 'ratio', 'ratio vs +sync', 'ferry peak RSS']];
+  try {
+    for (const c of cases) {
+      const url = server.url(c.file);
+      const ref: { seconds: number }[] = [];
+      const refSync: { seconds: number }[] = [];
+      const ferry: { seconds: number; peakRss: number }[] = [];
+      for (let i = 0; i < runs; i++) {
+        ref.push({ seconds: await timeShell(c.script(url)) });
+        refSync.push({ seconds: await timeShell(`${c.script(url)} && sync out.img`) });
+        ferry.push(await timeFerry(url, c.env ?? {}));
+      }
+      const r = best(ref);
+      const rs = best(refSync);
+      const f = best(ferry);
+      const peak = Math.max(...ferry.map((x) => x.peakRss));
+      const mbps = (seconds: number): string => (bytes / 1e6 / seconds).toFixed(0);
+      rows.push([
+        c.name,
+        c.reference,
+        mbps(r.seconds),
+        mbps(rs.seconds),
+        mbps(f.seconds),
+        (r.seconds / f.seconds).toFixed(2),
+        (rs.seconds / f.seconds).toFixed(2),
+        `${(peak / MiB).toFixed(0)} MiB`,
+      ]);
+      process.stderr.write(`${c.name} done\n`);
+    }
+  } finally {
+    await server.close();
+    await rm(work, { recursive: true, force: true });
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  '));
+  console.log(`\n${sizeMiB} MiB image (half random, half zeros), loopback HTTP; ratio = reference time / Ferry time (>1: Ferry faster); best of ${runs}; targets in ${values.dir}`);
+}
+
+await main();

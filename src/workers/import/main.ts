@@ -1,0 +1,21 @@
+/**
+ * `ferry worker import`: the entry point run inside an importer pod. Kept tiny so the module
+ * compile cache is on before the heavy modules (undici, pino, the data plane) load: a pod starts
+ * once per import, and loading them cold is a noticeable part of a small import's time.
+ * The cache lives in $NODE_COMPILE_CACHE (a container image can ship a warm one) or the temp dir.
+ */
+import module from 'node:module';
+
+export async function main(): Promise<void> {
+  try {
+    module.enableCompileCache();
+  } catch {
+    // A read-only or missing cache directory only costs speed.
+  }
+  const { runImportWorker } = await import('./run.ts');
+  const controller = new AbortController();
+  const stop = (): void => controller.abort(new Error('terminated by signal'));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  process.exitCode = await runImportWorker(process.env, controller.signal);
+}
