@@ -59,10 +59,27 @@ test('blank is IMPORTER_SOURCE=none, archive content type', () => {
   assert.equal(parseImportConfig({ IMPORTER_SOURCE: 'none', IMPORTER_CONTENTTYPE: 'archive' }).contentType, 'archive');
 });
 
+test('s3, gcs and registry sources take their credentials, certificates and platform from CDI\'s variables', () => {
+  assert.deepEqual(parseImportConfig({ IMPORTER_SOURCE: 's3', IMPORTER_ENDPOINT: 's3://b/k', IMPORTER_ACCESS_KEY_ID: 'id', IMPORTER_SECRET_KEY: 'sk', IMPORTER_CERT_DIR: '/certs' }).source, {
+    kind: 's3',
+    url: 's3://b/k',
+    insecureTls: false,
+    accessKeyId: 'id',
+    secretKey: 'sk',
+    certDir: '/certs',
+  });
+  assert.deepEqual(parseImportConfig({ IMPORTER_SOURCE: 'gcs', IMPORTER_ENDPOINT: 'gs://b/o', GOOGLE_APPLICATION_CREDENTIALS: '/creds/key.json' }).source, { kind: 'gcs', url: 'gs://b/o', keyFile: '/creds/key.json' });
+  assert.deepEqual(
+    parseImportConfig({ IMPORTER_SOURCE: 'registry', IMPORTER_ENDPOINT: 'docker://r:5000/img:1', INSECURE_TLS: 'true', IMPORTER_ACCESS_KEY_ID: 'u', IMPORTER_SECRET_KEY: 'p', IMPORTER_REGISTRY_IMAGE_ARCHITECTURE: 'arm64' }).source,
+    { kind: 'registry', url: 'docker://r:5000/img:1', insecure: true, username: 'u', password: 'p', architecture: 'arm64' },
+  );
+});
+
 const BAD: [Record<string, string>, RegExp][] = [
   [{ IMPORTER_SOURCE: 'http' }, /IMPORTER_ENDPOINT is required/],
   [{ IMPORTER_SOURCE: 'ftp' }, /IMPORTER_SOURCE=ftp is unknown/],
-  [{ IMPORTER_SOURCE: 's3', IMPORTER_ENDPOINT: 'x' }, /not implemented/],
+  [{ IMPORTER_SOURCE: 'vddk', IMPORTER_ENDPOINT: 'x' }, /IMPORTER_SOURCE=vddk is not supported by this Ferry release/],
+  [{ IMPORTER_SOURCE: 's3' }, /IMPORTER_ENDPOINT is required for a s3 import/],
   [{ IMPORTER_SOURCE: 'none', IMPORTER_CONTENTTYPE: 'iso' }, /IMPORTER_CONTENTTYPE=iso/],
   [{ IMPORTER_SOURCE: 'none', IMPORTER_IMAGE_SIZE: 'ten gigs' }, /IMPORTER_IMAGE_SIZE/],
   [{ IMPORTER_SOURCE: 'none', IMPORTER_CHECKSUM: 'sha256:12' }, /IMPORTER_CHECKSUM/],

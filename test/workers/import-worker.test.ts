@@ -2,25 +2,17 @@
 // FERRY_PATH_MAP, the image served over HTTP, the JSON termination message as the outcome.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { readFile, stat, writeFile, mkdir } from 'node:fs/promises';
+import { readFile, stat, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { DEFAULT_RAW, allocatedBytes, compressFile, convertRaw, makeQcow2WithBacking, makeRawImage, makeTempDir } from '../fixtures/images.ts';
 import { serveDirectory } from './static-server.ts';
+import { runWorkerIn } from './worker-harness.ts';
 import type { StaticServer } from './static-server.ts';
-
-const execFileAsync = promisify(execFile);
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const node = path.join(repo, 'node_modules/node/bin/node');
-const cli = path.join(repo, 'src/cli/main.ts');
 
 let tmp: { dir: string; remove: () => Promise<void> };
 let images: string;
 let server: StaticServer;
 let raw: string;
-let n = 0;
 
 before(async () => {
   tmp = await makeTempDir();
@@ -37,42 +29,7 @@ after(async () => {
   await tmp.remove();
 });
 
-interface Pod {
-  data: string;
-  block: string;
-  termination: string;
-  progress: string;
-}
-
-async function runWorker(env: Record<string, string>, mode: 'Filesystem' | 'Block' = 'Filesystem'): Promise<{ exitCode: number; message: Record<string, unknown>; pod: Pod; stdout: string }> {
-  const podDir = path.join(tmp.dir, `pod-${n++}`);
-  const pod: Pod = {
-    data: path.join(podDir, 'data'),
-    block: path.join(podDir, 'block.img'),
-    termination: path.join(podDir, 'termination-log'),
-    progress: path.join(podDir, 'progress.json'),
-  };
-  await mkdir(pod.data, { recursive: true });
-  const pathMap: Record<string, string> = { '/dev/termination-log': pod.termination, '/data': pod.data };
-  if (mode === 'Block') {
-    await writeFile(pod.block, Buffer.alloc(0));
-    await (await import('node:fs/promises')).truncate(pod.block, 16 << 20);
-    pathMap['/dev/cdi-block-volume'] = pod.block;
-  }
-  let exitCode = 0;
-  let stdout = '';
-  try {
-    ({ stdout } = await execFileAsync(node, [cli, 'worker', 'import'], {
-      env: { PATH: process.env.PATH ?? '', FERRY_PATH_MAP: JSON.stringify(pathMap), FERRY_PROGRESS_FILE: pod.progress, ...env },
-      timeout: 60_000,
-    }));
-  } catch (err) {
-    exitCode = (err as { code: number }).code;
-    stdout = (err as { stdout: string }).stdout;
-  }
-  const message = JSON.parse(await readFile(pod.termination, 'utf8')) as Record<string, unknown>;
-  return { exitCode, message, pod, stdout };
-}
+const runWorker = (env: Record<string, string>, mode: 'Filesystem' | 'Block' = 'Filesystem') => runWorkerIn(tmp.dir, env, mode);
 
 describe('ferry worker import', () => {
   test('qcow2 over HTTP into a Filesystem volume', async () => {

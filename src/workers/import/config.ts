@@ -7,7 +7,7 @@ import { parseChecksum } from '../../dataplane/checksum.ts';
 import { parsePathMap } from './paths.ts';
 import { parseQuantity } from './quantity.ts';
 
-/** CDI's source kinds (IMPORTER_SOURCE); this worker implements http and none (blank). */
+/** CDI's source kinds (IMPORTER_SOURCE); this worker imports all but imageio and vddk. */
 export const IMPORT_SOURCE_KINDS = ['http', 'none', 's3', 'gcs', 'registry', 'imageio', 'vddk'] as const;
 export type ImportSourceKind = (typeof IMPORT_SOURCE_KINDS)[number];
 
@@ -38,7 +38,36 @@ export interface HttpSourceConfig {
   parallel?: number;
 }
 
-export type SourceConfig = HttpSourceConfig | { kind: 'none' };
+/** s3, gcs and registry: the object stores and OCI registries of the data plane's sources. */
+export interface S3SourceConfig {
+  kind: 's3';
+  url: string;
+  accessKeyId?: string;
+  secretKey?: string;
+  certDir?: string;
+  insecureTls: boolean;
+}
+
+export interface GcsSourceConfig {
+  kind: 'gcs';
+  url: string;
+  /** GOOGLE_APPLICATION_CREDENTIALS: a pod path of the service-account key file. */
+  keyFile?: string;
+}
+
+export interface RegistrySourceConfig {
+  kind: 'registry';
+  url: string;
+  username?: string;
+  password?: string;
+  certDir?: string;
+  /** INSECURE_TLS: the registry is in CDIConfig's insecureRegistries. */
+  insecure: boolean;
+  /** IMPORTER_REGISTRY_IMAGE_ARCHITECTURE (CDI's name), e.g. arm64. */
+  architecture?: string;
+}
+
+export type SourceConfig = HttpSourceConfig | S3SourceConfig | GcsSourceConfig | RegistrySourceConfig | { kind: 'none' };
 
 export interface ImportConfig {
   source: SourceConfig;
@@ -100,9 +129,12 @@ function parseSource(env: Env): SourceConfig {
     throw new ImportConfigError(`IMPORTER_SOURCE=${kind} is unknown; expected one of ${IMPORT_SOURCE_KINDS.join(', ')}`);
   }
   if (kind === 'none') return { kind: 'none' };
-  if (kind !== 'http') throw new ImportConfigError(`IMPORTER_SOURCE=${kind} is not implemented by this importer yet`);
+  if (kind === 'imageio' || kind === 'vddk') {
+    throw new ImportConfigError(`IMPORTER_SOURCE=${kind} is not supported by this Ferry release; import from http, s3, gcs or registry instead`);
+  }
   const url = nonEmpty(env, 'IMPORTER_ENDPOINT');
-  if (url === undefined) throw new ImportConfigError('IMPORTER_ENDPOINT is required for an http import');
+  if (url === undefined) throw new ImportConfigError(`IMPORTER_ENDPOINT is required for a ${kind} import`);
+  if (kind !== 'http') return parseObjectSource(kind, url, env);
   const source: HttpSourceConfig = { kind: 'http', url, extraHeaders: parseExtraHeaders(env), insecureTls: parseBool(env, 'INSECURE_TLS') };
   const username = nonEmpty(env, 'IMPORTER_ACCESS_KEY_ID');
   const password = env['IMPORTER_SECRET_KEY'];
@@ -124,6 +156,34 @@ function parseSource(env: Env): SourceConfig {
     source.parallel = value;
   }
   return source;
+}
+
+function parseObjectSource(kind: 's3' | 'gcs' | 'registry', url: string, env: Env): SourceConfig {
+  const accessKeyId = nonEmpty(env, 'IMPORTER_ACCESS_KEY_ID');
+  const secretKey = env['IMPORTER_SECRET_KEY'];
+  const certDir = nonEmpty(env, 'IMPORTER_CERT_DIR');
+  if (kind === 'gcs') {
+    const keyFile = nonEmpty(env, 'GOOGLE_APPLICATION_CREDENTIALS');
+    return { kind, url, ...(keyFile !== undefined ? { keyFile } : {}) };
+  }
+  if (kind === 's3') {
+    return {
+      kind,
+      url,
+      insecureTls: parseBool(env, 'INSECURE_TLS'),
+      ...(accessKeyId !== undefined ? { accessKeyId, secretKey: secretKey ?? '' } : {}),
+      ...(certDir !== undefined ? { certDir } : {}),
+    };
+  }
+  const architecture = nonEmpty(env, 'IMPORTER_REGISTRY_IMAGE_ARCHITECTURE');
+  return {
+    kind,
+    url,
+    insecure: parseBool(env, 'INSECURE_TLS'),
+    ...(accessKeyId !== undefined ? { username: accessKeyId, password: secretKey ?? '' } : {}),
+    ...(certDir !== undefined ? { certDir } : {}),
+    ...(architecture !== undefined ? { architecture } : {}),
+  };
 }
 
 /** Parses the importer's environment; a malformed value throws ImportConfigError naming it. */

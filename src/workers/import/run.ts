@@ -17,6 +17,7 @@ import { createHttpSource } from '../../dataplane/sources/http.ts';
 import type { HttpSourceOptions } from '../../dataplane/sources/http.ts';
 import { ImportConfigError, POD_PATHS, filesystemUsableSize, parseImportConfig } from './config.ts';
 import type { HttpSourceConfig, ImportConfig } from './config.ts';
+import { createObjectSource } from './object-sources.ts';
 import { createPodPathResolver, parsePathMap } from './paths.ts';
 import type { PodPathResolver } from './paths.ts';
 import { ProgressFile, formatProgress, overallFraction } from './progress.ts';
@@ -71,7 +72,7 @@ async function runConfigured(
   log.info({ source: config.source.kind, target: target.kind, path: target.path, usableSize: target.usableSize }, 'import starting');
   if (config.source.kind === 'none') return createBlank(config, target, signal);
 
-  const source = createHttpSource(await httpSourceOptions(config.source, resolve));
+  const source = config.source.kind === 'http' ? createHttpSource(await httpSourceOptions(config.source, resolve)) : await createObjectSource(config.source, resolve);
   const scratch = resolve(POD_PATHS.scratchDir);
   let lastLogged = '';
   let highest = 0;
