@@ -13,7 +13,11 @@
  * before reporting success and the reference commands do not; the "+sync" column adds
  * `sync <file>` to them for a like-for-like comparison.
  *
- * Usage: node bench/import.ts [--size-mib 1024] [--runs 2] [--dir /dev/shm]
+ * CPU time (user+sys of every process of a run: curl, gunzip, qemu-img, Ferry's worker and its
+ * qemu-img) is measured with GNU time (`/usr/bin/time`) when present: on a noisy machine it is
+ * steadier than wall time.
+ *
+ * Usage: node bench/import.ts [--size-mib 1024] [--runs 2] [--dir /dev/shm] [--only raw,qcow2] [--no-sync]
  */
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -37,8 +41,14 @@ const { values } = parseArgs({
     'size-mib': { type: 'string', default: '1024' },
     runs: { type: 'string', default: '2' },
     dir: { type: 'string', default: existsSync('/dev/shm') ? '/dev/shm' : tmpdir() },
+    /** Comma-separated case names (raw, raw4, gz, qcow2); default all. */
+    only: { type: 'string' },
+    /** Skip the reference+sync runs. */
+    'no-sync': { type: 'boolean', default: false },
   },
 });
+const GNU_TIME = '/usr/bin/time';
+const hasTime = existsSync(GNU_TIME);
 const sizeMiB = Number(values['size-mib']);
 const runs = Number(values.runs);
 const cache = path.join(tmpdir(), `ferry-bench-${sizeMiB}`);
@@ -65,11 +75,43 @@ async function fresh(): Promise<string> {
   return work;
 }
 
-async function timeShell(script: string): Promise<number> {
+interface Timing {
+  seconds: number;
+  /** user+sys seconds of the process tree, when GNU time is available. */
+  cpu?: number;
+}
+
+/** `argv` under GNU time writing "user sys" to `out`, or argv itself without it. */
+function timed(argv: string[], out: string): string[] {
+  return hasTime ? [GNU_TIME, '-o', out, '-f', '%U %S', ...argv] : argv;
+}
+
+async function readCpu(out: string): Promise<number | undefined> {
+  if (!hasTime) return undefined;
+  const m = /([\d.]+) ([\d.]+)\s*$/.exec(await readFile(out, 'utf8'));
+  return m === null ? undefined : Number(m[1]) + Number(m[2]);
+}
+
+async function timeShell(script: string): Promise<Timing> {
   const dir = await fresh();
+  const cpuFile = path.join(dir, 'cpu.txt');
+  const [cmd, ...args] = timed(['sh', '-c', script], cpuFile);
   const start = performance.now();
-  await execFileAsync('sh', ['-c', script], { cwd: dir, maxBuffer: 16 * MiB });
-  return (performance.now() - start) / 1000;
+  await execFileAsync(cmd!, args, { cwd: dir, maxBuffer: 16 * MiB });
+  const seconds = (performance.now() - start) / 1000;
+  const cpu = await readCpu(cpuFile);
+  return cpu === undefined ? { seconds } : { seconds, cpu };
+}
+
+/** The node process: the child itself, or GNU time's only child. */
+async function workerPid(pid: number): Promise<number | undefined> {
+  if (!hasTime) return pid;
+  try {
+    const children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8')).trim();
+    return children === '' ? undefined : Number(children.split(' ')[0]);
+  } catch {
+    return undefined;
+  }
 }
 
 async function vmHwm(pid: number): Promise<number | undefined> {
@@ -81,7 +123,7 @@ async function vmHwm(pid: number): Promise<number | undefined> {
   }
 }
 
-async function timeFerry(url: string, extraEnv: Record<string, string> = {}): Promise<{ seconds: number; peakRss: number }> {
+async function timeFerry(url: string, extraEnv: Record<string, string> = {}): Promise<Timing & { peakRss: number }> {
   const dir = await fresh();
   const data = path.join(dir, 'data');
   await mkdir(data);
@@ -92,13 +134,18 @@ async function timeFerry(url: string, extraEnv: Record<string, string> = {}): Pr
     FERRY_PATH_MAP: JSON.stringify({ '/data': data, '/dev/termination-log': path.join(dir, 'termination-log') }),
     ...extraEnv,
   };
+  const cpuFile = path.join(dir, 'cpu.txt');
+  const [cmd, ...args] = timed([node, cli, 'worker', 'import'], cpuFile);
   const start = performance.now();
-  const child = spawn(node, [cli, 'worker', 'import'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(cmd!, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
   let peakRss = 0;
+  let worker: number | undefined;
   const poll = setInterval(() => {
-    void vmHwm(child.pid!).then((v) => {
+    void (async () => {
+      worker ??= await workerPid(child.pid!);
+      const v = worker === undefined ? undefined : await vmHwm(worker);
       if (v !== undefined) peakRss = Math.max(peakRss, v);
-    });
+    })();
   }, 50);
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   clearInterval(poll);
@@ -107,11 +154,24 @@ async function timeFerry(url: string, extraEnv: Record<string, string> = {}): Pr
   if (code !== 0 || message.outcome !== 'Succeeded') throw new Error(`ferry worker import failed: ${message.message}`);
   const out = await stat(path.join(data, 'disk.img'));
   if (out.size !== sizeMiB * MiB) throw new Error(`disk.img has ${out.size} bytes`);
-  return { seconds, peakRss };
+  const cpu = await readCpu(cpuFile);
+  return cpu === undefined ? { seconds, peakRss } : { seconds, cpu, peakRss };
 }
 
 function best<T extends { seconds: number }>(xs: T[]): T {
   return xs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Best CPU seconds of the runs, or '-' without GNU time. */
+function cpuCell(xs: Timing[]): string {
+  const cpus = xs.flatMap((x) => (x.cpu === undefined ? [] : [x.cpu]));
+  return cpus.length === 0 ? '-' : Math.min(...cpus).toFixed(2);
 }
 
 async function main(): Promise<void> {
@@ -119,37 +179,43 @@ async function main(): Promise<void> {
   await makeImages();
   const server = await serveDirectory(cache);
   const bytes = sizeMiB * MiB;
-  const cases: { name: string; file: string; reference: string; script: (u: string) => string; env?: Record<string, string> }[] = [
-    { name: 'raw', file: 'disk.raw', reference: 'curl -o', script: (u: string) => `curl -sf -o out.img '${u}'` },
+  const cases: { id: string; name: string; file: string; reference: string; script: (u: string) => string; env?: Record<string, string> }[] = [
+    { id: 'raw', name: 'raw', file: 'disk.raw', reference: 'curl -o', script: (u: string) => `curl -sf -o out.img '${u}'` },
     {
+      id: 'raw4',
       name: 'raw, 4 ranges',
       file: 'disk.raw',
       reference: 'curl -o',
       script: (u: string) => `curl -sf -o out.img '${u}'`,
       env: { FERRY_HTTP_PARALLEL: '4' },
     },
-    { name: 'raw.gz', file: 'disk.raw.gz', reference: 'curl | gunzip', script: (u: string) => `curl -sf '${u}' | gunzip > out.img` },
+    { id: 'gz', name: 'raw.gz', file: 'disk.raw.gz', reference: 'curl | gunzip', script: (u: string) => `curl -sf '${u}' | gunzip > out.img` },
     {
+      id: 'qcow2',
       name: 'qcow2',
       file: 'disk.qcow2',
       reference: 'curl -o + qemu-img convert',
       script: (u: string) => `curl -sf -o scratch.qcow2 '${u}' && qemu-img convert -f qcow2 -O raw scratch.qcow2 out.img`,
     },
   ];
-  const rows: string[][] = [['image', 'reference', 'ref MB/s', 'ref+sync MB/s', 'ferry MB/s', 'ratio', 'ratio vs +sync', 'ferry peak RSS']];
+  const only = values.only?.split(',');
+  const sync = values['no-sync'] !== true;
+  const rows: string[][] = [
+    ['image', 'reference', 'ref MB/s', 'ref+sync MB/s', 'ferry MB/s', 'ratio', 'ratio vs +sync', 'median ratio', 'ref CPU s', 'ferry CPU s', 'ferry peak RSS'],
+  ];
   try {
-    for (const c of cases) {
+    for (const c of cases.filter((x) => only === undefined || only.includes(x.id))) {
       const url = server.url(c.file);
-      const ref: { seconds: number }[] = [];
-      const refSync: { seconds: number }[] = [];
-      const ferry: { seconds: number; peakRss: number }[] = [];
+      const ref: Timing[] = [];
+      const refSync: Timing[] = [];
+      const ferry: (Timing & { peakRss: number })[] = [];
+      // Interleaved, so that a noisy neighbour hurts both sides alike.
       for (let i = 0; i < runs; i++) {
-        ref.push({ seconds: await timeShell(c.script(url)) });
-        refSync.push({ seconds: await timeShell(`${c.script(url)} && sync out.img`) });
+        ref.push(await timeShell(c.script(url)));
+        if (sync) refSync.push(await timeShell(`${c.script(url)} && sync out.img`));
         ferry.push(await timeFerry(url, c.env ?? {}));
       }
       const r = best(ref);
-      const rs = best(refSync);
       const f = best(ferry);
       const peak = Math.max(...ferry.map((x) => x.peakRss));
       const mbps = (seconds: number): string => (bytes / 1e6 / seconds).toFixed(0);
@@ -157,10 +223,13 @@ async function main(): Promise<void> {
         c.name,
         c.reference,
         mbps(r.seconds),
-        mbps(rs.seconds),
+        sync ? mbps(best(refSync).seconds) : '-',
         mbps(f.seconds),
         (r.seconds / f.seconds).toFixed(2),
-        (rs.seconds / f.seconds).toFixed(2),
+        sync ? (best(refSync).seconds / f.seconds).toFixed(2) : '-',
+        (median(ref.map((x) => x.seconds)) / median(ferry.map((x) => x.seconds))).toFixed(2),
+        cpuCell(ref),
+        cpuCell(ferry),
         `${(peak / MiB).toFixed(0)} MiB`,
       ]);
       process.stderr.write(`${c.name} done\n`);

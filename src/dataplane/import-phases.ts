@@ -16,6 +16,7 @@ import type { ImageLocation } from './qemu.ts';
 import { serveSourceOverHttp } from './range-server.ts';
 import type { RangeServer } from './range-server.ts';
 import { RawImageWriter, finalizeTarget, probeTarget } from './sink.ts';
+import { recycleChunk } from './sources/http-exchange.ts';
 import type { TargetCapacity } from './sink.ts';
 import type { SourceInfo } from './source.ts';
 
@@ -114,7 +115,11 @@ export const PHASES: Record<ImportPhase, PhaseFn> = {
       preallocate: s.opts.preallocation === true,
     });
     try {
-      for await (const chunk of stream) await writer.write(chunk, signal);
+      for await (const chunk of stream) {
+        await writer.write(chunk, signal);
+        // The writer copied it: the source may reuse its memory (see recycleChunk).
+        recycleChunk(chunk);
+      }
     } catch (err) {
       await writer.abort();
       throw err;
@@ -128,7 +133,7 @@ export const PHASES: Record<ImportPhase, PhaseFn> = {
   },
 
   async DrainForChecksum(s) {
-    for await (const chunk of s.decoded!.stream) void chunk;
+    for await (const chunk of s.decoded!.stream) recycleChunk(chunk);
     verifyChecksum(s);
     return 'ValidateRemote';
   },
@@ -158,7 +163,10 @@ export const PHASES: Record<ImportPhase, PhaseFn> = {
     s.scratchFile = path.join(scratchDir!, SCRATCH_IMAGE_NAME);
     const writer = await RawImageWriter.open({ kind: 'file', path: s.scratchFile });
     try {
-      for await (const chunk of s.decoded!.stream) await writer.write(chunk, signal);
+      for await (const chunk of s.decoded!.stream) {
+        await writer.write(chunk, signal);
+        recycleChunk(chunk);
+      }
     } catch (err) {
       await writer.abort();
       throw err;

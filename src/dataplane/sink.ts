@@ -83,6 +83,7 @@ export class RawImageWriter {
     return this.#bufferOffset + this.#filled;
   }
 
+  /** Copies `chunk` in: once this resolves, the caller may reuse or recycle it. */
   async write(chunk: Uint8Array, signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
     const limit = this.#options.limit;

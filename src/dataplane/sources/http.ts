@@ -11,7 +11,7 @@ import type { Dispatcher } from 'undici';
 import { DataPlaneError, redactUrl } from '../errors.ts';
 import { DEFAULT_RETRY_POLICY, decideRetry, parseRetryAfter, realSleep, type RetryPolicy, type Sleep } from '../retry.ts';
 import type { Source, SourceInfo } from '../source.ts';
-import { createDispatcher, exchange, header, release, type Exchange, type ExchangeTimeouts, type RequestHeaders } from './http-exchange.ts';
+import { createDispatcher, exchange, header, recycleChunk, release, socketExchange, type Exchange, type ExchangeTimeouts, type RequestHeaders, type SocketExchange } from './http-exchange.ts';
 import { networkError, statusError } from './http-failures.ts';
 import { fetchAhead } from './fetch-ahead.ts';
 
@@ -45,6 +45,25 @@ export interface HttpSourceOptions {
 }
 
 export const DEFAULT_USER_AGENT = 'ferry-importer';
+
+/** An answer from either client (undici, or the plain-http socket path). */
+interface Answer {
+  status: number;
+  headers: Exchange['headers'];
+  url: URL;
+  body: AsyncIterable<Uint8Array>;
+  /** Stops reading the body and frees the connection; idempotent. */
+  release(): void;
+}
+
+function toAnswer(ex: Exchange | SocketExchange): Answer {
+  if ('release' in ex.body) {
+    const body = ex.body;
+    return { status: ex.status, headers: ex.headers, url: ex.url, body, release: () => body.release() };
+  }
+  const body = ex.body;
+  return { status: ex.status, headers: ex.headers, url: ex.url, body: body as AsyncIterable<Uint8Array>, release: () => release(body) };
+}
 
 /** A validator usable in If-Range: strong ETags only (RFC 9110 §13.1.5), else Last-Modified. */
 function ifRangeValidator(etag: string | undefined, lastModified: string | undefined): string | undefined {
@@ -102,19 +121,25 @@ export function createHttpSource(opts: HttpSourceOptions): Source {
   let identity: { etag?: string; lastModified?: string; size?: number } | undefined =
     opts.expected === undefined ? undefined : { ...opts.expected };
 
-  function send(method: 'GET' | 'HEAD', extra: Record<string, string>, signal: AbortSignal): Promise<Exchange> {
+  // Plain http without a proxy takes the socket path (http-exchange.ts); the rest goes to undici.
+  const direct = url.protocol === 'http:' && opts.proxy?.http === undefined && opts.proxy?.https === undefined;
+  const socketTimeouts = { ...timeouts, connectMs: opts.timeouts?.connectMs ?? 30_000 };
+
+  async function send(method: 'GET' | 'HEAD', extra: Record<string, string>, signal: AbortSignal): Promise<Answer> {
     const headers: RequestHeaders = { plain: { ...plain, ...extra }, sensitive };
-    return exchange(getDispatcher(), method, url, headers, timeouts, signal);
+    if (!direct) return toAnswer(await exchange(getDispatcher(), method, url, headers, timeouts, signal));
+    const viaUndici = (next: URL, h: RequestHeaders): Promise<Exchange> => exchange(getDispatcher(), method, next, h, timeouts, signal);
+    return toAnswer(await socketExchange(method, url, headers, socketTimeouts, signal, viaUndici));
   }
 
-  function failIfError(method: string, ex: Exchange): void {
+  function failIfError(method: string, ex: Answer): void {
     if (ex.status < 400) return;
-    release(ex.body);
+    ex.release();
     throw statusError(method, ex.url, ex.status, policy, parseRetryAfter(header(ex.headers, 'retry-after')));
   }
 
   /** Records the identity from the first answer; fails with ESOURCECHANGED when a later one differs. */
-  function checkIdentity(ex: Exchange, totalSize: number | undefined): void {
+  function checkIdentity(ex: Answer, totalSize: number | undefined): void {
     const etag = header(ex.headers, 'etag');
     const lastModified = header(ex.headers, 'last-modified');
     if (identity === undefined) {
@@ -130,7 +155,7 @@ export function createHttpSource(opts: HttpSourceOptions): Source {
       (identity.etag === undefined && identity.lastModified !== undefined && lastModified !== undefined && lastModified !== identity.lastModified) ||
       (identity.size !== undefined && totalSize !== undefined && totalSize !== identity.size);
     if (changed) {
-      release(ex.body);
+      ex.release();
       throw new DataPlaneError(
         'ESOURCECHANGED',
         `${redactUrl(url)} changed while it was being read (ETag ${identity.etag ?? '-'} -> ${etag ?? '-'}, ` +
@@ -167,7 +192,7 @@ export function createHttpSource(opts: HttpSourceOptions): Source {
     let viaGet = false;
     if ([400, 403, 405, 501].includes(ex.status)) {
       // HEAD refused (some servers, pre-signed URLs signed for GET): ask for the first byte.
-      release(ex.body);
+      ex.release();
       ex = await send('GET', { range: 'bytes=0-0' }, signal);
       viaGet = true;
     }
@@ -187,7 +212,7 @@ export function createHttpSource(opts: HttpSourceOptions): Source {
     if (viaGet) {
       for await (const chunk of ex.body) fetched += (chunk as Buffer).length;
     } else {
-      release(ex.body);
+      ex.release();
     }
     checkIdentity(ex, size);
     const info: SourceInfo = { acceptsRanges };
@@ -211,7 +236,7 @@ export function createHttpSource(opts: HttpSourceOptions): Source {
     for (;;) {
       if (end !== undefined && pos >= end) return;
       if (identity?.size !== undefined && pos >= identity.size) return;
-      let ex: Exchange | undefined;
+      let ex: Answer | undefined;
       try {
         const extra: Record<string, string> = {};
         const ranged = pos > 0 || end !== undefined;
@@ -222,7 +247,7 @@ export function createHttpSource(opts: HttpSourceOptions): Source {
         }
         ex = await send('GET', extra, signal);
         if (ex.status === 416 && identity?.size !== undefined && pos >= identity.size) {
-          release(ex.body);
+          ex.release();
           return;
         }
         failIfError('GET', ex);
@@ -231,7 +256,7 @@ export function createHttpSource(opts: HttpSourceOptions): Source {
           const m = /^bytes\s+(\d+)-(\d+)\/(\d+|\*)$/.exec(header(ex.headers, 'content-range') ?? '');
           checkIdentity(ex, m?.[3] === undefined || m[3] === '*' ? undefined : Number(m[3]));
           if (m === null || Number(m[1]) !== pos) {
-            release(ex.body);
+            ex.release();
             throw new DataPlaneError('EPROTOCOL', `${description}: asked for bytes from ${pos}, got Content-Range ${header(ex.headers, 'content-range') ?? '(none)'}`);
           }
         } else if (ex.status === 200) {
@@ -240,7 +265,7 @@ export function createHttpSource(opts: HttpSourceOptions): Source {
           // Whole object: the server ignores Range (If-Range mismatches were caught just above).
           skip = pos;
         } else {
-          release(ex.body);
+          ex.release();
           throw new DataPlaneError('EPROTOCOL', `${description}: unexpected HTTP ${ex.status} to GET`);
         }
         for await (const raw of ex.body) {
@@ -257,7 +282,7 @@ export function createHttpSource(opts: HttpSourceOptions): Source {
           if (end !== undefined && pos + chunk.length >= end) {
             const last = chunk.subarray(0, end - pos);
             pos = end;
-            release(ex.body);
+            ex.release();
             yield last;
             return;
           }
@@ -267,7 +292,7 @@ export function createHttpSource(opts: HttpSourceOptions): Source {
         }
         return;
       } catch (err) {
-        if (ex !== undefined) release(ex.body);
+        if (ex !== undefined) ex.release();
         const e = networkError('GET', url, err, policy, signal);
         if (signal.aborted) throw e.code === 'EABORTED' ? e : new DataPlaneError('EABORTED', `${description}: aborted`, { cause: signal.reason });
         failures++;
@@ -280,7 +305,7 @@ export function createHttpSource(opts: HttpSourceOptions): Source {
           throw new DataPlaneError('EABORTED', `${description}: aborted`, { cause });
         }
       } finally {
-        if (ex !== undefined) release(ex.body);
+        if (ex !== undefined) ex.release();
       }
     }
   }
@@ -297,7 +322,10 @@ export function createHttpSource(opts: HttpSourceOptions): Source {
       parts.push(chunk);
       total += chunk.length;
     }
-    return parts.length === 1 && parts[0] !== undefined ? parts[0] : Buffer.concat(parts, total);
+    if (parts.length === 1 && parts[0] !== undefined) return parts[0];
+    const whole = Buffer.concat(parts, total);
+    for (const part of parts) recycleChunk(part);
+    return whole;
   }
 
   /** Fetch-ahead when it applies (needs the size and Range support, so a probe first). */

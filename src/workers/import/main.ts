@@ -17,5 +17,9 @@ export async function main(): Promise<void> {
   const stop = (): void => controller.abort(new Error('terminated by signal'));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
-  process.exitCode = await runImportWorker(process.env, controller.signal);
+  // Progress for the controller (CDI's metric on :8443), read from the importer's progress file.
+  const { startImportProgress } = await import('../progress.ts');
+  const progress = startImportProgress(process.env, { onError: (err) => process.stderr.write(`progress server: ${err.message}\n`) });
+  process.exitCode = await runImportWorker(progress.env, controller.signal);
+  await progress.close();
 }

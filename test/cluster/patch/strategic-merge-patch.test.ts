@@ -46,7 +46,7 @@ const cases: { name: string; patch: unknown; want: (p: Pod) => unknown; schema?:
   {
     name: 'a new list item goes before the remaining server-only items (no $setElementOrder)',
     patch: { spec: { containers: [{ name: 'nginx', env: [{ name: 'C', value: '3' }] }] } },
-    want: (p) => { p.spec.containers[0]!.env = [{ name: 'C', value: '3' }, { name: 'A', value: '1' }, { name: 'B', value: '2' }]; return p; },
+    want: (p) => { (p.spec.containers[0] as { env?: unknown }).env = [{ name: 'C', value: '3' }, { name: 'A', value: '1' }, { name: 'B', value: '2' }]; return p; },
   },
   {
     name: 'ports merge by containerPort',
@@ -106,7 +106,7 @@ const cases: { name: string; patch: unknown; want: (p: Pod) => unknown; schema?:
     patch: {
       spec: { containers: [{ name: 'nginx', '$setElementOrder/env': [{ name: 'A' }, { name: 'C' }, { name: 'B' }], env: [{ name: 'C', value: '3' }] }] },
     },
-    want: (p) => { p.spec.containers[0]!.env = [{ name: 'A', value: '1' }, { name: 'C', value: '3' }, { name: 'B', value: '2' }]; return p; },
+    want: (p) => { (p.spec.containers[0] as { env?: unknown }).env = [{ name: 'A', value: '1' }, { name: 'C', value: '3' }, { name: 'B', value: '2' }]; return p; },
   },
   {
     name: '$setElementOrder on primitives',
@@ -195,7 +195,7 @@ const kubectlApply: { name: string; patch: unknown; want: (d: ReturnType<typeof 
         },
       },
     },
-    want: (d) => { d.spec.template.spec.containers[0]!.env = [{ name: 'Z', value: '26' }, { name: 'A', value: '1' }]; return d; },
+    want: (d) => { (d.spec.template.spec.containers[0] as { env?: unknown }).env = [{ name: 'Z', value: '26' }, { name: 'A', value: '1' }]; return d; },
   },
   {
     name: 'strategy switched to Recreate ($retainKeys on a retainKeys field)',
