@@ -28,11 +28,13 @@ export function buildProgram(): Command {
     .option('--webhook-port <port>', 'HTTPS port of the admission webhooks (0: any free port)', '9443')
     .option('--webhook-host <address>', 'address the webhooks listen on', '127.0.0.1')
     .option('--webhook-cert-dir <dir>', 'ca.crt, tls.crt and tls.key to serve with (default: generated at start)')
+    .option('--webhook-cert-secret <name>', 'keep the webhook certificate in this Secret of --namespace, shared by all replicas')
     .option('--webhook-registration <how>', 'register the webhook configurations pointing at: url (this server), service, none', 'url')
     .option('--metrics-port <port>', 'HTTP port of /metrics', '8080')
     .option('--health-port <port>', 'HTTP port of /healthz and /readyz', '8081')
     .option('--listen-host <address>', 'address the metrics and health endpoints listen on', '127.0.0.1')
     .option('--no-leader-elect', 'act without electing a leader (only one replica may run)')
+    .option('--workers <n>', 'DataVolume reconciles run at once', '16')
     .action(async (opts: import('./controller.ts').ControllerCliFlags) => {
       const { runController } = await import('./controller.ts');
       await runController(opts);

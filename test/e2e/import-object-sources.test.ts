@@ -1,0 +1,95 @@
+// S3 and registry DataVolumes on the embedded cluster: an object in s3rver (with the keys from
+// the DataVolume's Secret) and a container disk image in Debian's docker-registry (insecure, as
+// CDIConfig's insecureRegistries says) reach Succeeded byte-exact; a missing tag ends Failed.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { startTestCluster, waitForPhase, type TestCluster } from '../controllers/harness.ts';
+import { assertSameDisk, condition, volumePathOf } from '../controllers/import/e2e.ts';
+import { convertRaw, makeRawImage, makeTempDir, referenceRaw } from '../fixtures/images.ts';
+import { pushImage, startRegistry, type RegistryServer } from '../fixtures/registry-server.ts';
+import { S3RVER_ACCESS_KEY_ID, S3RVER_SECRET_KEY, startS3Server, type S3Server } from '../fixtures/s3-server.ts';
+
+let cluster: TestCluster;
+let tmp: { dir: string; remove: () => Promise<void> };
+let s3: S3Server;
+let registry: RegistryServer;
+let raw: string;
+let qcow2Reference: string;
+
+function dataVolumeYaml(name: string, source: string): string {
+  return `apiVersion: cdi.kubevirt.io/v1beta1
+kind: DataVolume
+metadata:
+  name: ${name}
+  annotations:
+    cdi.kubevirt.io/storage.deleteAfterCompletion: "false"
+spec:
+  source:
+${source}  storage:
+    accessModes: [ReadWriteOnce]
+    resources:
+      requests:
+        storage: 64Mi
+`;
+}
+
+before(async () => {
+  cluster = await startTestCluster();
+  await cluster.startController();
+  registry = await startRegistry();
+  // The registry speaks plain HTTP: CDIConfig lists it as insecure before any DataVolume asks.
+  await cluster.kubectlOk(['patch', 'cdiconfig', 'config', '--type', 'merge', '-p', JSON.stringify({ spec: { insecureRegistries: [registry.host] } })]);
+  tmp = await makeTempDir('ferry-e2e-import-objects-');
+  raw = await makeRawImage(path.join(tmp.dir, 'disk.raw'));
+  const qcow2 = await convertRaw(raw, path.join(tmp.dir, 'disk.qcow2'), 'qcow2');
+  qcow2Reference = await referenceRaw(qcow2, 'qcow2', path.join(tmp.dir, 'disk.qcow2.raw'));
+  s3 = await startS3Server();
+  await s3.createBucket('images');
+  await s3.putObject('images', 'fedora/disk.qcow2', await readFile(qcow2));
+  await pushImage(registry.url, 'vm/disk', 'v1', { layers: [{ files: [{ path: 'disk/disk.img', data: await readFile(raw) }] }], mediaTypes: 'oci' });
+});
+
+after(async () => {
+  await s3?.close();
+  await registry?.close();
+  await cluster?.close();
+  await tmp?.remove();
+});
+
+test('an s3 DataVolume with its keys in a Secret: Succeeded and byte-exact', async () => {
+  await cluster.kubectlOk(['apply', '-f', '-'], `apiVersion: v1
+kind: Secret
+metadata:
+  name: s3-keys
+stringData:
+  accessKeyId: ${S3RVER_ACCESS_KEY_ID}
+  secretKey: ${S3RVER_SECRET_KEY}
+`);
+  await cluster.kubectlOk(['apply', '-f', '-'], dataVolumeYaml('from-s3', `    s3:
+      url: "${s3.endpoint}/images/fedora/disk.qcow2"
+      secretRef: s3-keys
+`));
+  const dv = await waitForPhase(cluster, 'default', 'from-s3', 'Succeeded', 120_000);
+  assert.equal(dv.status?.progress, '100.0%');
+  await assertSameDisk(path.join(await volumePathOf(cluster, 'default', 'from-s3'), 'disk.img'), qcow2Reference);
+});
+
+test('a registry DataVolume from an insecure registry: Succeeded and byte-exact', async () => {
+  await cluster.kubectlOk(['apply', '-f', '-'], dataVolumeYaml('from-registry', `    registry:
+      url: "docker://${registry.host}/vm/disk:v1"
+`));
+  await waitForPhase(cluster, 'default', 'from-registry', 'Succeeded', 120_000);
+  await assertSameDisk(path.join(await volumePathOf(cluster, 'default', 'from-registry'), 'disk.img'), raw);
+});
+
+test('a missing registry tag ends Failed with ImportSourceNotFound and no restarts', async () => {
+  await cluster.kubectlOk(['apply', '-f', '-'], dataVolumeYaml('no-tag', `    registry:
+      url: "docker://${registry.host}/vm/disk:nope"
+`));
+  const dv = await waitForPhase(cluster, 'default', 'no-tag', 'Failed', 120_000);
+  assert.equal(condition(dv, 'Running')?.reason, 'ImportSourceNotFound');
+  assert.match(condition(dv, 'Running')?.message ?? '', /vm\/disk/);
+  assert.equal(dv.status?.restartCount, 0);
+});
