@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what Ferry's commands and tests need on a fresh machine, and nothing when it is already there:
-# Debian packages (qemu-utils for image conversion, docker-registry for registry tests) and npm dependencies.
+# Debian packages (qemu-utils and qemu-block-extra for image conversion, docker-registry for registry tests) and npm dependencies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v qemu-img >/dev/null 2>&1 || need_apt+=(qemu-utils)
+# qemu-img reads images over HTTP (range reads, no scratch copy) through the curl block module.
+compgen -G '/usr/lib/*/qemu/block-curl.so' >/dev/null || need_apt+=(qemu-block-extra)
 command -v docker-registry >/dev/null 2>&1 || [ -x /usr/bin/docker-registry ] || need_apt+=(docker-registry)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -21,3 +21,5 @@ export * from './types/object-transfer.ts';
 export * from './types/upload-token.ts';
 export { ferryCustomResourceDefinitions } from './crds/index.ts';
 export type { CustomResourceDefinition, JSONSchemaProps, PrinterColumn } from './crds/index.ts';
+export * from './names.ts';
+export * from './import-failure-reasons.ts';

@@ -3,7 +3,8 @@
 // stop it cleanly (the Lease is released so that another replica takes over at once).
 import pino from 'pino';
 import { loadKubeConfig } from '../kube/config.ts';
-import { DefaultFerryNamespace, DefaultWorkerImage, startFerryController, type FerryControllerOptions } from '../controllers/index.ts';
+import { DefaultFerryNamespace, DefaultWorkerImage } from '../api/index.ts';
+import { startFerryController, type FerryControllerOptions } from '../controllers/index.ts';
 
 export interface ControllerCliFlags {
   kubeconfig?: string;

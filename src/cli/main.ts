@@ -20,6 +20,18 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('demo')
+    .description("Ferry's main job on the embedded default: import a locally made qcow2 image over HTTP into a volume")
+    .option('--state-dir <dir>', 'where the embedded cluster keeps its state', '.state')
+    .option('--size-mib <n>', 'virtual size of the demo image in MiB', '64')
+    .option('--timeout <seconds>', 'give up on the import after this long', '300')
+    .option('--keep', 'keep the cluster running after the import, until Ctrl-C', false)
+    .action(async (opts: { stateDir: string; sizeMib: string; timeout: string; keep: boolean }) => {
+      const { runDemo } = await import('./demo.ts');
+      await runDemo({ stateDir: opts.stateDir, sizeMiB: Number(opts.sizeMib), keep: opts.keep, timeoutSeconds: Number(opts.timeout) });
+    });
+
+  program
     .command('controller')
     .description("run Ferry's controller (DataVolumes, StorageProfiles, CDIConfig, admission webhooks) against a cluster")
     .option('--kubeconfig <path>', 'kubeconfig of the cluster (default: $KUBECONFIG, ~/.kube/config or in-cluster)')

@@ -9,7 +9,7 @@ import type { CDI, CDIConfig, DataVolume, StorageProfile } from '../api/index.ts
 import type { ObjectStore } from '../kube/informer.ts';
 import type { Clock } from '../runtime/clock.ts';
 import type { EventRecorder } from '../runtime/events.ts';
-import { CDIObjectName } from './names.ts';
+import { CDIObjectName } from '../api/names.ts';
 import { CDIConfigName } from '../api/index.ts';
 import type { CDIConfigComputation } from './decisions/index.ts';
 import { effectiveSettings } from './settings.ts';

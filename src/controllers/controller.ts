@@ -23,7 +23,7 @@ import { DataVolumeReconciler } from './datavolume/reconciler.ts';
 import { startHttpEndpoints, type HttpEndpoints } from './http-endpoints.ts';
 import { addInformers, type ControllerQueues } from './informers.ts';
 import { createControllerMetrics, instrumented } from './metrics.ts';
-import { CDIObjectName, DefaultWorkerImage, EventComponent, LeaderLeaseName, Webhook } from './names.ts';
+import { CDIObjectName, DefaultWorkerImage, EventComponent, LeaderLeaseName, Webhook } from '../api/names.ts';
 import { StorageProfileReconciler } from './storage-profile/reconciler.ts';
 
 export interface LeaderElectionTiming {

@@ -12,7 +12,7 @@ import {
 import { kube, orUndefined, toKubeError } from '../kube/errors.ts';
 import { registerWebhooks, type WebhookTarget } from '../webhooks/registration.ts';
 import { cdiResource } from './context.ts';
-import { CDIObjectName, DefaultFerryNamespace } from './names.ts';
+import { CDIObjectName, DefaultFerryNamespace } from '../api/names.ts';
 
 export interface InstallOptions {
   /** Where the API server reaches the webhooks: a base URL (embedded mode) or the Service. */

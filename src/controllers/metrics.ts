@@ -4,7 +4,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Reconciler, Result } from '../runtime/reconciler.ts';
 import { TerminalError } from '../runtime/reconciler.ts';
-import { LeaderLeaseName } from './names.ts';
+import { LeaderLeaseName } from '../api/names.ts';
 
 export interface ControllerMetrics {
   registry: Registry;

@@ -87,6 +87,10 @@ async function runQemuImg(
   }
   if (exit.code !== 0) {
     const detail = stderr.trim() || `exit status ${exit.code}`;
+    if (/block-curl not found|Unknown driver 'https?'/.test(stderr)) {
+      // The node's qemu-img lacks its HTTP driver: a fault of the machine, not of the image.
+      throw new DataPlaneError('EINTERNAL', `${what} failed: this qemu-img cannot read over HTTP; install Debian's qemu-block-extra next to qemu-utils (${detail})`);
+    }
     const code = /No space left on device/i.test(stderr) ? 'ENOSPACE' : errorCode;
     throw new DataPlaneError(code, `${what} failed: ${detail}`);
   }

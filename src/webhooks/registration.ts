@@ -9,7 +9,7 @@ import {
   type AdmissionregistrationV1WebhookClientConfig,
 } from '@kubernetes/client-node';
 import { kube, orUndefined } from '../kube/errors.ts';
-import { Webhook } from '../controllers/names.ts';
+import { Webhook } from '../api/names.ts';
 
 export type WebhookTarget =
   | { url: string }

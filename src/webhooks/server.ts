@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { Webhook } from '../controllers/names.ts';
+import { Webhook } from '../api/names.ts';
 import {
   AdmissionRequestError, mutateAdmission, parseAdmissionReview, validateAdmission, type AdmissionLookups, type AdmissionReview,
 } from './admission-review.ts';

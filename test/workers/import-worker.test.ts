@@ -66,9 +66,9 @@ describe('ferry worker import', () => {
     assert.ok(device.subarray(0, DEFAULT_RAW.size).equals(await readFile(raw)));
   });
 
-  test('a missing image fails with ENOTFOUND and exit code 1', async () => {
+  test('a missing image fails for good with ENOTFOUND and exit code 0 (no restart)', async () => {
     const { exitCode, message } = await runWorker({ IMPORTER_SOURCE: 'http', IMPORTER_ENDPOINT: server.url('missing.img') });
-    assert.equal(exitCode, 1);
+    assert.equal(exitCode, 0, 'a failure that will not heal ends the pod without a restart');
     assert.equal(message.outcome, 'Failed');
     assert.equal(message.code, 'ENOTFOUND');
     assert.equal(message.retryable, false);
@@ -76,7 +76,7 @@ describe('ferry worker import', () => {
 
   test('a qcow2 with a backing file fails with EUNSAFEIMAGE', async () => {
     const { exitCode, message } = await runWorker({ IMPORTER_SOURCE: 'http', IMPORTER_ENDPOINT: server.url('overlay.qcow2') });
-    assert.equal(exitCode, 1);
+    assert.equal(exitCode, 0, 'a failure that will not heal ends the pod without a restart');
     assert.equal(message.code, 'EUNSAFEIMAGE');
     assert.match(String(message.message), /backing file/);
   });
@@ -87,14 +87,14 @@ describe('ferry worker import', () => {
       IMPORTER_ENDPOINT: server.url('disk.qcow2'),
       IMPORTER_IMAGE_SIZE: '4Mi',
     });
-    assert.equal(exitCode, 1);
+    assert.equal(exitCode, 0, 'a failure that will not heal ends the pod without a restart');
     assert.equal(message.code, 'ETOOLARGE');
     assert.equal(message.message, `virtual image size ${DEFAULT_RAW.size} is larger than the reported available storage ${4 << 20}. A larger PVC is required`);
   });
 
   test('a malformed task fails before any I/O with EINVALIDSOURCE', async () => {
     const { exitCode, message } = await runWorker({ IMPORTER_SOURCE: 'http', IMPORTER_ENDPOINT: server.url('disk.raw'), IMPORTER_CHECKSUM: 'sha256:nothex' });
-    assert.equal(exitCode, 1);
+    assert.equal(exitCode, 0, 'a failure that will not heal ends the pod without a restart');
     assert.equal(message.code, 'EINVALIDSOURCE');
     assert.match(String(message.message), /IMPORTER_CHECKSUM/);
   });

@@ -31,6 +31,7 @@ interface ClaimSyncInput {
   dv: DataVolume;
   step: PopulateStep;
   settings: CDIConfigComputation;
+  signal: AbortSignal;
   reconcileID: string;
 }
 
@@ -92,13 +93,23 @@ export async function syncClaim(input: ClaimSyncInput): Promise<ClaimSyncResult>
   const storageClasses = ctx.caches.storageClasses.list();
   const className = dv.spec.storage ? resolveStorageClass(storageClasses, dv.spec.storage.storageClassName, dv.spec.contentType)?.metadata?.name : undefined;
   const cdiConfig = ctx.caches.cdiConfigs.get(CDIConfigName);
-  const rendered = renderPvcSpec({
+  const render = (imageVirtualSize?: number) => renderPvcSpec({
     dv,
     storageClasses,
     ...(className ? { storageProfile: ctx.caches.storageProfiles.get(className) } : {}),
     // The values in force (CDI's spec.config included), not CDIConfig's own status.
     cdiConfig: { metadata: cdiConfig?.metadata ?? { name: CDIConfigName }, spec: cdiConfig?.spec ?? {}, status: settings.status },
+    ...(imageVirtualSize === undefined ? {} : { imageVirtualSize }),
   });
+  let rendered = render();
+  if ('error' in rendered && rendered.error.code === 'SizeUnknown' && step.probeVirtualSize) {
+    // An import that omits the size: the claim is sized from the image's virtual size.
+    const probed = await step.probeVirtualSize(ctx, dv, input.signal);
+    if ('unknown' in probed) {
+      return { dv, syncError: { reason: rendered.error.reason, message: `${rendered.error.message}: ${probed.unknown}` }, requeueAfterMs: 10_000 };
+    }
+    rendered = render(probed.size);
+  }
   if ('error' in rendered) return { dv, syncError: { reason: rendered.error.reason, message: rendered.error.message } };
 
   const preallocation = dv.spec.preallocation ?? settings.status.preallocation ?? false;

@@ -8,7 +8,7 @@ import {
   DataVolumeContentType, ImporterEnv, Label, LabelValue, PersistentVolumeMode, WorkerPath,
   readClaimAnnotations, type ImporterSource,
 } from '../../api/index.ts';
-import { DataVolumeName, ImporterCommand, ImporterComponentValue, ImporterContainerName, ImporterPodPrefix } from '../names.ts';
+import { DataVolumeName, ImporterCommand, ImporterComponentValue, ImporterContainerName, ImporterPodPrefix } from '../../api/names.ts';
 
 const maxNameLength = 63;
 

@@ -35,4 +35,9 @@ export interface PopulateStep {
   claimAnnotations(dv: DataVolume): ClaimAnnotationPatch;
   /** Drives the transfer one level-based step further. Idempotent. */
   sync(input: PopulateInput): Promise<PopulateObservation>;
+  /**
+   * Imports only: the image's virtual size in bytes, read from the source before the claim
+   * exists, for a claim whose size the DataVolume omits; `unknown` says why it could not be.
+   */
+  probeVirtualSize?(ctx: ControllerContext, dv: DataVolume, signal: AbortSignal): Promise<{ size: number } | { unknown: string }>;
 }

@@ -50,7 +50,7 @@ export class DataVolumeReconciler implements Reconciler {
     const ttlSeconds = settings.settings.dataVolumeTTLSeconds;
     const early = await collectIfFinished(ctx, cached, ctx.caches.claims.get(name, namespace), ttlSeconds, reconcileID);
     if (early.deleted || early.collecting) return done;
-    const claim = await syncClaim({ ctx, dv: cached, step, settings, reconcileID });
+    const claim = await syncClaim({ ctx, dv: cached, step, settings, signal, reconcileID });
     let dv: DataVolume = claim.dv;
     const syncError = 'syncError' in claim ? claim.syncError : undefined;
     let pvc: V1PersistentVolumeClaim | undefined = syncError ? undefined : claim.pvc;

@@ -12,7 +12,7 @@ import {
   readClaimAnnotations, type ImportProxy,
 } from '../../api/index.ts';
 import { importerPodName } from '../datavolume/importer-pod.ts';
-import { DataVolumeName, ImporterCommand, ImporterComponentValue, ImporterContainerName } from '../names.ts';
+import { DataVolumeName, ImporterCommand, ImporterComponentValue, ImporterContainerName } from '../../api/names.ts';
 import { isInsecureRegistry, type ImportSourceSpec } from './source.ts';
 
 /** CDI's names for what the importer pod carries besides the claim. */

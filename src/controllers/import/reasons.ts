@@ -1,26 +1,9 @@
 // Why an import ended Failed: the worker's error code (src/dataplane/errors.ts, carried in its
 // JSON termination message) turned into the reason a DataVolume's Running condition and its
-// Warning event show, and a hint a person can act on. New strings, Ferry's (CDI retries such
-// failures forever and shows the container's reason "Error"); they belong in src/api once the
-// lead moves them there, and nothing outside src/controllers/import spells them.
+// Warning event show (src/api), and a hint a person can act on.
+import { ImportFailureReason } from '../../api/index.ts';
 
-export const ImportFailureReason = {
-  SourceNotFound: 'ImportSourceNotFound',
-  SourceUnauthorized: 'ImportSourceUnauthorized',
-  SourceTLS: 'ImportSourceTLSError',
-  ChecksumMismatch: 'ImportChecksumMismatch',
-  ImageTooLarge: 'ImportImageTooLarge',
-  UnsafeImage: 'ImportImageUnsafe',
-  UnsupportedFormat: 'ImportFormatUnsupported',
-  NoDiskInImage: 'ImportRegistryImageHasNoDisk',
-  SourceChanged: 'ImportSourceChanged',
-  VolumeFull: 'ImportVolumeFull',
-  InvalidSource: 'ImportSourceInvalid',
-  SourceProtocol: 'ImportSourceProtocolError',
-  /** A failure the worker said will not heal, with a code this table does not know. */
-  Failed: 'ImportFailed',
-} as const;
-export type ImportFailureReason = (typeof ImportFailureReason)[keyof typeof ImportFailureReason];
+export { ImportFailureReason };
 
 interface FailureExplanation {
   reason: ImportFailureReason;

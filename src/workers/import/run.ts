@@ -2,7 +2,8 @@
  * The importer worker (started by main.ts). Its whole task comes from
  * its environment (config.ts), every mount path goes through one resolver (paths.ts), the data
  * plane does the work, and the outcome is a JSON termination message plus the exit code
- * (0 Succeeded, 1 Failed).
+ * (0 when done: Succeeded, or Failed for good with retryable: false, so that the pod is not
+ * restarted; 1 for a failure a restarted pod may heal).
  */
 import { existsSync } from 'node:fs';
 import { open, readFile, readdir, stat, statfs } from 'node:fs/promises';
@@ -50,7 +51,7 @@ export async function runImportWorker(env: Record<string, string | undefined>, s
   } catch (err) {
     log.error({ err: (err as Error).message }, 'cannot write the termination message');
   }
-  return message.outcome === 'Succeeded' ? 0 : 1;
+  return message.outcome === 'Succeeded' || message.retryable === false ? 0 : 1;
 }
 
 function failureMessage(err: unknown, signal: AbortSignal): TerminationMessage {

@@ -1,7 +1,5 @@
-// Names of what the controller creates or registers, CDI's strings where CDI has one. They belong
-// in src/api beside the other strings other programs read; they live here until src/api takes
-// them (src/api is another engineer's), and nothing outside src/controllers and src/webhooks
-// spells them.
+// Names of what the controller creates or registers, CDI's strings where CDI has one, and
+// Ferry's own where CDI has none.
 
 /** CDI names an importer pod "importer-<claim name>". */
 export const ImporterPodPrefix = 'importer' as const;
@@ -38,6 +36,8 @@ export const Webhook = {
 
 /** The namespace Ferry's controller runs in by default. */
 export const DefaultFerryNamespace = 'ferry-system' as const;
+/** The namespace Ferry runs in on the embedded cluster. */
+export const FerryNamespace = DefaultFerryNamespace;
 
 /** The Event source component name (CDI's datavolume controller records as this). */
 export const EventComponent = 'datavolume-controller' as const;
