@@ -162,14 +162,32 @@ export class GarbageCollector {
       case 'delete-dependents':
         for (const depUid of decision.dependents) {
           const dep = this.#nodes.get(depUid);
-          const block = dependents.find((d) => d.key === depUid)?.blockOwnerDeletion;
-          if (dep) await this.#delete(dep, block ? 'Foreground' : 'Background');
+          if (!dep) continue;
+          // The cache may be behind: delete only what still names this owner, as it stands now.
+          const live = await this.#readLive(dep);
+          if (!live?.metadata?.ownerReferences?.some((r) => r.uid === uid)) continue;
+          const block = live.metadata.ownerReferences.find((r) => r.uid === uid)?.blockOwnerDeletion;
+          // A dependent with dependents of its own is deleted in the foreground too, so that the
+          // owner waits for the whole tree; a leaf needs no finalizer to be waited for.
+          const hasDependents = (this.#dependents.get(depUid)?.size ?? 0) > 0;
+          await this.#delete(dep, live, block && hasDependents ? 'Foreground' : 'Background');
         }
         return requeueAfter(100);
-      case 'delete':
+      case 'delete': {
+        // Decided from the cache; confirmed on the object as it stands now (its owners may have
+        // been removed or replaced by the time the cache shows it).
+        const live = await this.#readLive(node);
+        if (!live || live.metadata?.deletionTimestamp) return done;
+        const liveRefs = (live.metadata?.ownerReferences ?? []) as OwnerRef[];
+        const liveOwners = new Map<string, OwnerState>();
+        for (const ref of liveRefs) liveOwners.set(ref.uid, await this.#ownerState(node, ref));
+        const confirmed = decideGarbageCollection({ ...obj, ownerReferences: liveRefs }, liveOwners, dependents);
+        if (confirmed.action !== 'delete') return requeueAfter(50);
         this.#logger?.info({ kind: node.resource.kind, name: meta.name, namespace: meta.namespace }, 'deleting object whose owners are gone');
-        await this.#delete(node, decision.propagation);
+        const leaf = (this.#dependents.get(uid)?.size ?? 0) === 0;
+        await this.#delete(node, live, leaf ? 'Background' : confirmed.propagation);
         return done;
+      }
     }
   }
 
@@ -191,7 +209,17 @@ export class GarbageCollector {
     }
   }
 
-  async #delete(node: Node, propagationPolicy: 'Background' | 'Foreground'): Promise<void> {
+  /** The object as the API server has it now; undefined when it is gone or was replaced. */
+  async #readLive(node: Node): Promise<KubernetesObject | undefined> {
+    const meta = node.obj.metadata ?? {};
+    const live = await orUndefined(
+      this.#objects.read({ apiVersion: node.resource.apiVersion, kind: node.resource.kind, metadata: { name: meta.name ?? '', ...(meta.namespace ? { namespace: meta.namespace } : {}) } }),
+    );
+    return live && live.metadata?.uid === meta.uid ? live : undefined;
+  }
+
+  /** Deletes `node` as read in `live`: a change since (a new owner, say) makes it a conflict. */
+  async #delete(node: Node, live: KubernetesObject, propagationPolicy: 'Background' | 'Foreground'): Promise<void> {
     const meta = node.obj.metadata ?? {};
     try {
       await kube(
@@ -202,7 +230,7 @@ export class GarbageCollector {
           undefined,
           undefined,
           propagationPolicy,
-          { preconditions: { uid: meta.uid } },
+          { preconditions: { uid: meta.uid, resourceVersion: live.metadata?.resourceVersion } },
         ),
       );
     } catch (err) {
