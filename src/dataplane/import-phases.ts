@@ -16,7 +16,7 @@ import type { ImageLocation } from './qemu.ts';
 import { serveSourceOverHttp } from './range-server.ts';
 import type { RangeServer } from './range-server.ts';
 import { RawImageWriter, finalizeTarget, probeTarget } from './sink.ts';
-import { recycleChunk } from './sources/http-exchange.ts';
+import { recycleChunk } from './sources/socket-exchange.ts';
 import type { TargetCapacity } from './sink.ts';
 import type { SourceInfo } from './source.ts';
 

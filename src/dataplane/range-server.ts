@@ -12,7 +12,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Source } from './source.ts';
-import { recycleChunk } from './sources/http-exchange.ts';
+import { recycleChunk } from './sources/socket-exchange.ts';
 
 export interface RangeServer {
   /** http://127.0.0.1:port/disk */

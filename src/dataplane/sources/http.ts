@@ -11,7 +11,8 @@ import type { Dispatcher } from 'undici';
 import { DataPlaneError, redactUrl } from '../errors.ts';
 import { DEFAULT_RETRY_POLICY, decideRetry, parseRetryAfter, realSleep, type RetryPolicy, type Sleep } from '../retry.ts';
 import type { Source, SourceInfo } from '../source.ts';
-import { createDispatcher, exchange, header, recycleChunk, release, socketExchange, type Exchange, type ExchangeTimeouts, type RequestHeaders, type SocketExchange } from './http-exchange.ts';
+import { createDispatcher, exchange, header, release, type Exchange, type ExchangeTimeouts, type RequestHeaders } from './http-exchange.ts';
+import { recycleChunk, socketExchange, type SocketExchange } from './socket-exchange.ts';
 import { networkError, statusError } from './http-failures.ts';
 import { fetchAhead } from './fetch-ahead.ts';
 
@@ -121,7 +122,7 @@ export function createHttpSource(opts: HttpSourceOptions): Source {
   let identity: { etag?: string; lastModified?: string; size?: number } | undefined =
     opts.expected === undefined ? undefined : { ...opts.expected };
 
-  // Plain http without a proxy takes the socket path (http-exchange.ts); the rest goes to undici.
+  // Plain http without a proxy takes the socket path (socket-exchange.ts); the rest goes to undici.
   const direct = url.protocol === 'http:' && opts.proxy?.http === undefined && opts.proxy?.https === undefined;
   const socketTimeouts = { ...timeouts, connectMs: opts.timeouts?.connectMs ?? 30_000 };
 
