@@ -85,7 +85,7 @@ test('storage without a size: the claim is sized from the probed virtual size pl
   await assertSameDisk(path.join(await volumePathOf(cluster, 'default', 'http-nosize'), 'disk.img'), qcow2Reference);
 });
 
-test('https with certConfigMap, basic auth from secretRef and extraHeaders', async () => {
+test('https with certConfigMap, basic auth from secretRef, extraHeaders and secretExtraHeaders', async () => {
   const ca = await createTestCA();
   const server = await startFaultServer({
     body: qcow2,
@@ -110,11 +110,18 @@ metadata:
 stringData:
   accessKeyId: importer
   secretKey: s3cret
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: import-headers
+stringData:
+  token: "X-Secret-Token: t0ps3cret"
 `;
   await cluster.kubectlOk(['apply', '-f', '-'], objects);
   const yaml = httpDataVolumeYaml('https-auth', server.url, { size: '64Mi' }).replace(
     /( {6}url: .*\n)/,
-    '$1      certConfigMap: import-ca\n      secretRef: import-creds\n      extraHeaders: ["X-Plain: one"]\n',
+    '$1      certConfigMap: import-ca\n      secretRef: import-creds\n      extraHeaders: ["X-Plain: one"]\n      secretExtraHeaders: [import-headers]\n',
   );
   await cluster.kubectlOk(['apply', '-f', '-'], yaml);
   const dv = await waitForPhase(cluster, 'default', 'https-auth', 'Succeeded', 120_000);
@@ -122,4 +129,5 @@ stringData:
   await assertSameDisk(path.join(await volumePathOf(cluster, 'default', 'https-auth'), 'disk.img'), qcow2Reference);
   const fetched = server.requests.filter((r) => r.method === 'GET');
   assert.ok(fetched.length > 0 && fetched.every((r) => r.headers['x-plain'] === 'one'));
+  assert.ok(fetched.every((r) => r.headers['x-secret-token'] === 't0ps3cret'), 'the header from secretExtraHeaders reaches the server');
 });

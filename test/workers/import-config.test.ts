@@ -118,6 +118,12 @@ test('pod paths resolve through the map on component boundaries, longest prefix 
   assert.equal(createPodPathResolver({})('/data/disk.img'), '/data/disk.img');
 });
 
+test('mounts under a pod directory: each mapped Secret under /extraheaders, or the directory in a pod', () => {
+  const resolve = createPodPathResolver(parsePathMap('{"/extraheaders/1":"/h/s1","/extraheaders/0":"/h/s0","/extraheadersx":"/h/no"}'));
+  assert.deepEqual(resolve.mountsUnder?.('/extraheaders'), ['/extraheaders', '/h/s0', '/h/s1']);
+  assert.deepEqual(createPodPathResolver({}).mountsUnder?.('/extraheaders/'), ['/extraheaders']);
+});
+
 test('usable Filesystem size: requested, capped by free space, less overhead, 512-aligned', () => {
   assert.equal(filesystemUsableSize(2 ** 30, Infinity, 0), 2 ** 30);
   assert.equal(filesystemUsableSize(2 ** 30, 2 ** 29, 0), 2 ** 29);

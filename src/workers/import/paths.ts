@@ -5,7 +5,15 @@
  * `FERRY_PATH_MAP` = JSON `{ "<pod path>": "<host path>" }` and every path goes through here.
  */
 
-export type PodPathResolver = (podPath: string) => string;
+export interface PodPathResolver {
+  (podPath: string): string;
+  /**
+   * Host paths of the mounts inside the pod directory `podDir` (CDI mounts one Secret per
+   * `/extraheaders/<n>`): in a pod, the directory itself; in embedded mode, where each mount is
+   * mapped on its own, the mapped entries under it as well.
+   */
+  mountsUnder?(podDir: string): string[];
+}
 
 /** Parses FERRY_PATH_MAP (absent = identity); malformed JSON throws with the reason. */
 export function parsePathMap(json: string | undefined): Record<string, string> {
@@ -35,11 +43,17 @@ export function parsePathMap(json: string | undefined): Record<string, string> {
  */
 export function createPodPathResolver(map: Record<string, string>): PodPathResolver {
   const prefixes = Object.keys(map).sort((a, b) => b.length - a.length);
-  return (podPath: string): string => {
+  const resolve: PodPathResolver = (podPath: string): string => {
     for (const prefix of prefixes) {
       if (podPath === prefix) return map[prefix]!;
       if (podPath.startsWith(prefix + '/')) return map[prefix]! + podPath.slice(prefix.length);
     }
     return podPath;
   };
+  resolve.mountsUnder = (podDir: string): string[] => {
+    const dir = podDir.replace(/\/+$/, '');
+    const inside = prefixes.filter((p) => p.startsWith(dir + '/')).map((p) => map[p]!);
+    return [resolve(dir), ...inside.sort()];
+  };
+  return resolve;
 }

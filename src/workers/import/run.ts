@@ -164,7 +164,10 @@ async function httpSourceOptions(config: HttpSourceConfig, resolve: PodPathResol
   }
   // CDI mounts each secretExtraHeaders secret under /extraheaders/<secret>/<key> = "Name: value".
   const secretHeaders: Record<string, string> = {};
-  for (const file of await readDirFiles(resolve(POD_PATHS.secretExtraHeadersDir), 1)) {
+  const mounts = resolve.mountsUnder?.(POD_PATHS.secretExtraHeadersDir) ?? [resolve(POD_PATHS.secretExtraHeadersDir)];
+  const files = new Set<string>();
+  for (const dir of mounts) for (const file of await readDirFiles(dir, 1)) files.add(file);
+  for (const file of [...files].sort()) {
     const line = (await readFile(file, 'utf8')).trim();
     const colon = line.indexOf(':');
     if (colon > 0) secretHeaders[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
