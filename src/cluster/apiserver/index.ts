@@ -1,6 +1,7 @@
 // The embedded Kubernetes-compatible API server: HTTPS on 127.0.0.1 with a CA and serving
-// certificate kept in the state dir, an admin bearer token, every object in the durable Store
-// under <stateDir>/store, and a kubeconfig written to <stateDir>/kubeconfig.
+// certificate kept in the state dir, an admin bearer token and service-account tokens, RBAC
+// with the default cluster policy, admission webhooks, aggregated APIs, every object in the
+// durable Store under <stateDir>/store, and a kubeconfig written to <stateDir>/kubeconfig.
 import { once } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
@@ -10,8 +11,9 @@ import pino, { type Logger } from 'pino';
 import { builtinResources, builtinSchemas } from './resources/index.ts';
 import { Store } from './storage/index.ts';
 import type { KubeObject, Schema } from './types.ts';
-import { AdmissionChain, DefaultStorageClass, NamespaceLifecycle } from './server/admission.ts';
-import { ADMIN_USER, MastersAuthorizer, StaticTokenAuthenticator, type Authenticator, type Authorizer } from './server/auth.ts';
+import { ensureBootstrapPolicy } from './authz/index.ts';
+import { buildComponents } from './components.ts';
+import type { AdmissionChain } from './server/admission.ts';
 import { bootstrapCluster } from './server/bootstrap.ts';
 import type { ServerContext } from './server/context.ts';
 import { CRD_STORAGE_RESOURCE, servedResourcesOf } from './server/crd.ts';
@@ -51,7 +53,7 @@ export interface ApiServerHandle {
   kubeconfigPath: string;
   /** Lets the node agent serve pods/log. */
   registerPodLogProvider(provider: PodLogProvider | undefined): void;
-  /** The admission chain, for plugins added by later components (webhooks). */
+  /** The admission chain (built-in plugins, then webhooks); plugins pushed here run after them. */
   admission: AdmissionChain;
   /** Stops accepting requests, ends watches, and closes the store (durable state stays). */
   close(): Promise<void>;
@@ -70,32 +72,33 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServerH
     const resolve = makeResolver(builtinSchemas);
     const schemaOf = (served: ServedResource): Schema | undefined =>
       served.custom !== undefined ? served.custom.schema : builtinSchemas[served.schemaName];
-    const authenticator: Authenticator = new StaticTokenAuthenticator(new Map([[pki.adminToken, ADMIN_USER]]));
-    const authorizer: Authorizer = new MastersAuthorizer();
-    const admission = new AdmissionChain();
-    admission.mutating.push(new DefaultStorageClass(store));
-    admission.validating.push(new NamespaceLifecycle(store));
+    const now = (): Date => new Date();
+    const components = await buildComponents({ stateDir, store, registry, adminToken: pki.adminToken, now, logger });
+    const { admission } = components;
     const ctx: ServerContext = {
       store,
       registry,
       resolve,
       schemaOf,
       admission,
-      authenticator,
-      authorizer,
+      authenticator: components.authenticator,
+      authorizer: components.authorizer,
+      endpoints: components.endpoints,
       podLogs: { provider: undefined },
-      now: () => new Date(),
+      now,
       logger,
       bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60_000,
     };
     followCustomResourceDefinitions(ctx, closing.signal);
     await bootstrapCluster(ctx);
+    await ensureBootstrapPolicy(ctx);
+    components.startAvailability(closing.signal);
 
     let url = '';
     const nonResource = new NonResourceHandler({ registry, builtinSchemas, schemaOf, serverAddress: () => url.replace(/^https:\/\//, '') });
     server = createServer(
       { key: pki.keyPem, cert: pki.certPem, keepAlive: true, requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 65_000 },
-      createRequestHandler({ ctx, nonResource, closing: closing.signal }),
+      createRequestHandler({ ctx, nonResource, closing: closing.signal, aggregator: components.aggregator }),
     );
     server.listen(opts.port, opts.host ?? '127.0.0.1');
     await once(server, 'listening');

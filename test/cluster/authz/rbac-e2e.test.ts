@@ -161,3 +161,45 @@ test('TokenReview: the token authenticates until its service account is deleted'
   const r = await t.kubectl(['get', 'pods', '-n', 'team-a', `--token=${robotToken}`]);
   assert.equal(r.stderr, 'error: You must be logged in to the server (Unauthorized)\n');
 });
+
+test('kubectl: the RBAC create commands (protobuf bodies), create token, and auth can-i --as', async () => {
+  const steps: [string[], string][] = [
+    [['create', 'ns', 'x'], 'namespace/x created\n'],
+    [['create', 'sa', 's', '-n', 'x'], 'serviceaccount/s created\n'],
+    [['create', 'role', 'r', '--verb=get', '--resource=pods', '-n', 'x'], 'role.rbac.authorization.k8s.io/r created\n'],
+    [['create', 'rolebinding', 'rb', '--role=r', '--serviceaccount=x:s', '-n', 'x'], 'rolebinding.rbac.authorization.k8s.io/rb created\n'],
+    [['create', 'configmap', 'c', '--from-literal=a=b', '-n', 'x'], 'configmap/c created\n'],
+    [['create', 'clusterrole', 'logs-reader', '--verb=get', '--non-resource-url=/logs/*'], 'clusterrole.rbac.authorization.k8s.io/logs-reader created\n'],
+    [['create', 'clusterrole', 'aggregated', '--aggregation-rule=team=x'], 'clusterrole.rbac.authorization.k8s.io/aggregated created\n'],
+    [['create', 'clusterrolebinding', 'logs', '--clusterrole=logs-reader', '--user=bob', '--group=readers'], 'clusterrolebinding.rbac.authorization.k8s.io/logs created\n'],
+  ];
+  for (const [args, stdout] of steps) {
+    const r = await t.kubectl(args);
+    assert.deepEqual([r.code, r.stdout, r.stderr], [0, stdout, ''], args.join(' '));
+  }
+  const role = (await t.http('GET', '/apis/rbac.authorization.k8s.io/v1/namespaces/x/roles/r')).json;
+  assert.deepEqual(role.rules, [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }]);
+  const binding = (await t.http('GET', '/apis/rbac.authorization.k8s.io/v1/namespaces/x/rolebindings/rb')).json;
+  assert.deepEqual(binding.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'r' });
+  assert.deepEqual(binding.subjects, [{ apiGroup: '', kind: 'ServiceAccount', name: 's', namespace: 'x' }]);
+  const aggregated = (await t.http('GET', '/apis/rbac.authorization.k8s.io/v1/clusterroles/aggregated')).json;
+  assert.deepEqual(aggregated.aggregationRule, { clusterRoleSelectors: [{ matchLabels: { team: 'x' } }] });
+  assert.deepEqual((await t.http('GET', '/api/v1/namespaces/x/configmaps/c')).json.data, { a: 'b' });
+
+  const token = await t.kubectl(['create', 'token', 's', '-n', 'x']);
+  assert.equal(token.code, 0, token.stderr);
+  assert.equal(decodeJwt(token.stdout.trim()).sub, 'system:serviceaccount:x:s');
+
+  const asSa = '--as=system:serviceaccount:x:s';
+  assert.deepEqual(await t.kubectl(['auth', 'can-i', 'get', 'pods', '-n', 'x', asSa]), { code: 0, stdout: 'yes\n', stderr: '' });
+  assert.deepEqual(await t.kubectl(['auth', 'can-i', 'list', 'pods', '-n', 'x', asSa]), { code: 1, stdout: 'no\n', stderr: '' });
+  assert.equal((await t.kubectl(['auth', 'can-i', 'get', '/logs/today', '--as=bob'])).stdout, 'yes\n');
+  assert.equal((await t.kubectl(['auth', 'can-i', 'get', '/logs/today', '--as=alice', '--as-group=readers'])).stdout, 'yes\n');
+  assert.equal((await t.kubectl(['auth', 'can-i', 'get', '/logs/today', '--as=alice'])).stdout, 'no\n');
+  const list = await t.kubectl(['get', 'pods', '-n', 'x', asSa]);
+  assert.equal(list.stderr, 'Error from server (Forbidden): pods is forbidden: User "system:serviceaccount:x:s" cannot list resource "pods" in API group "" in the namespace "x"\n');
+
+  // Impersonation is itself authorized: the service account may not act as anyone.
+  const sneaky = await t.kubectl(['get', 'pods', '-n', 'x', '--as=bob', `--token=${token.stdout.trim()}`]);
+  assert.equal(sneaky.stderr, 'Error from server (Forbidden): users "bob" is forbidden: User "system:serviceaccount:x:s" cannot impersonate resource "users" in API group "" at the cluster scope\n');
+});

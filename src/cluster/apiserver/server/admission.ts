@@ -1,6 +1,7 @@
 // Admission: the stage between authorization and storage. Mutating plugins run first and may
-// change the object; validating plugins then accept it or throw an ApiError. The next issue adds
-// webhook plugins (MutatingWebhookConfiguration / ValidatingWebhookConfiguration) here.
+// change the object; validating plugins then accept it or throw an ApiError. The built-in
+// plugins live here; the webhook plugins (admission/) are added to the chain by startApiServer
+// after them, in kube-apiserver's order.
 import { isDefaultStorageClass } from '../resources/index.ts';
 import type { Store } from '../storage/index.ts';
 import type { KubeObject } from '../types.ts';
@@ -20,6 +21,8 @@ export interface AdmissionAttributes {
   object: KubeObject | undefined;
   oldObject: KubeObject | undefined;
   dryRun: boolean;
+  /** Where plugins put warnings for the client (sent as Warning headers); absent: dropped. */
+  warnings?: string[];
 }
 
 export interface MutatingAdmissionPlugin {
@@ -78,7 +81,7 @@ export class NamespaceLifecycle implements ValidatingAdmissionPlugin {
         403,
         'Forbidden',
         `${what} "${name}" is forbidden: unable to create new content in namespace ${info.namespace} because it is being terminated`,
-        { name, group: served.group, kind: served.resource, causes: [{ reason: 'NamespaceTerminating', message: `namespace ${info.namespace} is being terminated`, field: 'metadata.namespace' }] },
+        { name, ...(served.group === '' ? {} : { group: served.group }), kind: served.resource, causes: [{ reason: 'NamespaceTerminating', message: `namespace ${info.namespace} is being terminated`, field: 'metadata.namespace' }] },
       );
     }
   }

@@ -1,5 +1,6 @@
 // What every stage of the request pipeline shares: the store, the registry of served kinds,
-// the schema resolver, admission, the clock and the logger. Built once by startApiServer.
+// the schema resolver, authentication, authorization, admission, the endpoints served outside
+// the generic handlers, the clock and the logger. Built once by startApiServer.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Store, StoreKey } from '../storage/index.ts';
@@ -20,14 +21,26 @@ export interface ServerContext {
   /** The object schema of a served kind (built-in definition or CRD version schema). */
   schemaOf(served: ServedResource): Schema | undefined;
   admission: AdmissionChain;
-  /** The pipeline's authentication and authorization, also answering TokenReview and the access reviews. */
+  /** The pipeline's authentication and authorization. */
   authenticator: Authenticator;
   authorizer: Authorizer;
+  /** Requests answered by a component rather than the generic handlers (reviews, TokenRequest); first match wins. */
+  endpoints: ResourceEndpoint[];
   podLogs: { provider: PodLogProvider | undefined };
   now(): Date;
   logger: Logger;
   /** Period of BOOKMARK events on watches that allow them. */
   bookmarkIntervalMs: number;
+}
+
+/**
+ * A resource request served by a component of its own, checked before the generic handlers:
+ * `matches` looks only at the request info and served kind; `handle` answers the request.
+ */
+export interface ResourceEndpoint {
+  readonly name: string;
+  matches(rr: Pick<ResourceRequest, 'info' | 'served'>): boolean;
+  handle(rr: ResourceRequest): Promise<void>;
 }
 
 /** One resource request after authentication, request-info resolution and authorization. */

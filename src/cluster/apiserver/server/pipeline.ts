@@ -1,7 +1,9 @@
-// The request pipeline: authenticate -> resolve request info -> authorize -> dispatch to a
-// non-resource handler (discovery, OpenAPI, health, version) or a resource handler, whose
-// writes run admission (mutate, validate) before storage. Every failure is thrown as an
-// ApiError and answered here as the Status a real kube-apiserver sends.
+// The request pipeline: authenticate -> impersonate (Impersonate-* headers) -> resolve request
+// info -> authorize -> the aggregation layer (paths an APIService owns are proxied) -> dispatch
+// to a non-resource handler (discovery, OpenAPI, health, version), a component's endpoint
+// (reviews, TokenRequest) or a resource handler, whose writes run admission (mutate, validate)
+// before storage. Every failure is thrown as an ApiError and answered here as the Status a real
+// kube-apiserver sends.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PatchError, patchErrorStatus } from '../patch/index.ts';
 import { JSONPathError } from '../table/index.ts';
@@ -14,9 +16,10 @@ import { handlePatch } from './handlers/patch.ts';
 import { handlePodLog } from './handlers/pod-log.ts';
 import { handleBinding, handleEviction } from './handlers/pod-subresources.ts';
 import { handleGet, handleList } from './handlers/read.ts';
-import { handleReview, isReview } from './handlers/review.ts';
 import { handleUpdate } from './handlers/update.ts';
 import { handleWatch } from './handlers/watch.ts';
+import { apiGroupList } from './discovery.ts';
+import { actingUser } from './impersonation.ts';
 import { negotiate, writeStatus } from './http.ts';
 import type { NonResourceHandler } from './non-resource.ts';
 import { resolveRequestInfo, type ResourceRequestInfo } from './request-info.ts';
@@ -38,6 +41,16 @@ export interface PipelineOptions {
   nonResource: NonResourceHandler;
   /** Aborted when the server closes: ends watches and log streams. */
   closing: AbortSignal;
+  aggregator?: AggregationLayer;
+}
+
+/** The aggregation layer (aggregator/), consulted after authorization and before the server's own handlers. */
+export interface AggregationLayer {
+  /**
+   * Answers what an APIService owns (its /apis/<group>/<version> paths, and discovery of the
+   * aggregated groups, built on `localGroupList`); false: the request is the server's own.
+   */
+  serve(req: IncomingMessage, res: ServerResponse, path: string, user: UserInfo, signal: AbortSignal, localGroupList: () => unknown): Promise<boolean>;
 }
 
 /** A preallocated abort reason: aborting without one builds a DOMException per request. */
@@ -66,7 +79,8 @@ async function handle(opts: PipelineOptions, req: IncomingMessage, res: ServerRe
   const user = await opts.ctx.authenticator.authenticate(req.headers);
   const isPublic = PUBLIC_PATHS.has(path) || path.startsWith('/healthz/') || path.startsWith('/livez/') || path.startsWith('/readyz/');
   if (user === undefined && !isPublic) throw unauthorized();
-  const caller: UserInfo = user ?? { username: 'system:anonymous', groups: ['system:unauthenticated'] };
+  const authenticated: UserInfo = user ?? { username: 'system:anonymous', groups: ['system:unauthenticated'] };
+  const caller = user === undefined ? authenticated : await actingUser(authenticated, req, opts.ctx.authorizer);
   const info = resolveRequestInfo(req.method ?? 'GET', path, url.searchParams);
   if (user !== undefined) {
     const decision = await opts.ctx.authorizer.authorize(caller, info);
@@ -74,6 +88,7 @@ async function handle(opts: PipelineOptions, req: IncomingMessage, res: ServerRe
       throw new ApiError(403, 'Forbidden', forbiddenMessage(caller, info, decision.reason), forbiddenDetails(info));
     }
   }
+  if (opts.aggregator !== undefined && (await opts.aggregator.serve(req, res, path, caller, signal, () => apiGroupList(opts.ctx.registry)))) return;
   if (!info.isResourceRequest) {
     await opts.nonResource.handle(req, res, path, url.searchParams);
     return;
@@ -99,6 +114,11 @@ async function handle(opts: PipelineOptions, req: IncomingMessage, res: ServerRe
 
 async function dispatch(rr: ResourceRequest): Promise<void> {
   const { info, served } = rr;
+  const endpoint = rr.ctx.endpoints.find((e) => e.matches(rr));
+  if (endpoint !== undefined) {
+    await endpoint.handle(rr);
+    return;
+  }
   if (info.subresource === 'log') {
     if (info.verb !== 'get') throw methodNotAllowed();
     await handlePodLog(rr);
@@ -112,10 +132,6 @@ async function dispatch(rr: ResourceRequest): Promise<void> {
   }
   if (info.verb === 'create' && served.storageResource === 'core/pods' && info.subresource === 'eviction') {
     await handleEviction(rr);
-    return;
-  }
-  if (info.verb === 'create' && isReview(rr)) {
-    await handleReview(rr);
     return;
   }
   switch (info.verb) {
@@ -149,7 +165,7 @@ async function dispatch(rr: ResourceRequest): Promise<void> {
 function forbiddenDetails(info: ReturnType<typeof resolveRequestInfo>): { name?: string; group?: string; kind?: string } {
   if (!info.isResourceRequest) return {};
   const r = info as ResourceRequestInfo;
-  return { ...(r.name === '' ? {} : { name: r.name }), group: r.group, kind: r.resource };
+  return { ...(r.name === '' ? {} : { name: r.name }), ...(r.group === '' ? {} : { group: r.group }), kind: r.resource };
 }
 
 function answerError(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, err: unknown): void {

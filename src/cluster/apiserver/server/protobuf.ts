@@ -1,6 +1,6 @@
 // Request bodies in Kubernetes protobuf (`application/vnd.kubernetes.protobuf`): kubectl's
-// typed clients send them for `create namespace|configmap|secret|serviceaccount` and
-// `auth can-i`, and cannot fall back to JSON. This decodes the envelope (magic "k8s\0" +
+// typed clients send them for `create namespace|configmap|secret|serviceaccount|role|
+// clusterrole|rolebinding|clusterrolebinding` and `auth can-i`, and cannot fall back to JSON. This decodes the envelope (magic "k8s\0" +
 // runtime.Unknown) and the kinds those commands send, by field tables taken from
 // k8s.io/api's generated.proto; any other kind is a 415. Answers are always JSON (clients
 // accept it). Empty strings and zero numbers are dropped, as the JSON encoding's omitempty does.
@@ -75,6 +75,31 @@ const RESOURCE_ATTRIBUTES: Message = {
 };
 const NON_RESOURCE_ATTRIBUTES: Message = { 1: { name: 'path', type: 'string' }, 2: { name: 'verb', type: 'string' } };
 
+const POLICY_RULE: Message = {
+  1: { name: 'verbs', type: 'string', repeated: true },
+  2: { name: 'apiGroups', type: 'string', repeated: true },
+  3: { name: 'resources', type: 'string', repeated: true },
+  4: { name: 'resourceNames', type: 'string', repeated: true },
+  5: { name: 'nonResourceURLs', type: 'string', repeated: true },
+};
+const LABEL_SELECTOR: Message = {
+  1: { name: 'matchLabels', type: { map: 'string' } },
+  2: {
+    name: 'matchExpressions',
+    type: { 1: { name: 'key', type: 'string' }, 2: { name: 'operator', type: 'string' }, 3: { name: 'values', type: 'string', repeated: true } },
+    repeated: true,
+  },
+};
+const ROLE_BINDING: Message = {
+  1: meta,
+  2: {
+    name: 'subjects',
+    type: { 1: { name: 'kind', type: 'string' }, 2: { name: 'apiGroup', type: 'string' }, 3: { name: 'name', type: 'string' }, 4: { name: 'namespace', type: 'string' } },
+    repeated: true,
+  },
+  3: { name: 'roleRef', type: { 1: { name: 'apiGroup', type: 'string' }, 2: { name: 'kind', type: 'string' }, 3: { name: 'name', type: 'string' } } },
+};
+
 /** Object messages by `<apiVersion>/<kind>`. */
 const KINDS: Record<string, Message> = {
   'v1/Namespace': {
@@ -101,6 +126,14 @@ const KINDS: Record<string, Message> = {
     3: { name: 'imagePullSecrets', type: { 1: { name: 'name', type: 'string' } }, repeated: true },
     4: { name: 'automountServiceAccountToken', type: 'bool' },
   },
+  'rbac.authorization.k8s.io/v1/Role': { 1: meta, 2: { name: 'rules', type: POLICY_RULE, repeated: true } },
+  'rbac.authorization.k8s.io/v1/ClusterRole': {
+    1: meta,
+    2: { name: 'rules', type: POLICY_RULE, repeated: true },
+    3: { name: 'aggregationRule', type: { 1: { name: 'clusterRoleSelectors', type: LABEL_SELECTOR, repeated: true } } },
+  },
+  'rbac.authorization.k8s.io/v1/RoleBinding': ROLE_BINDING,
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': ROLE_BINDING,
   'authorization.k8s.io/v1/SelfSubjectAccessReview': {
     1: meta,
     2: {

@@ -71,7 +71,7 @@ export async function createObject(
   hooksFor(served.storageResource).beforeCreate?.(rr, obj);
   served.defaults(obj);
   if (wantsGeneratedName) obj.metadata.name = generateName(obj.metadata.generateName!);
-  const attrs = { operation: 'CREATE' as const, info: rr.info, served, user: rr.user, object: obj, oldObject: undefined, dryRun: opts.dryRun };
+  const attrs = { operation: 'CREATE' as const, info: rr.info, served, user: rr.user, object: obj, oldObject: undefined, dryRun: opts.dryRun, warnings };
   await ctx.admission.admit(attrs);
   validateOrThrow(served, obj, undefined);
   await ctx.admission.validate(attrs);

@@ -89,7 +89,7 @@ export async function updateObject(rr: ResourceRequest, opts: UpdateOptions): Pr
     carryUpdateMeta(served, next, liveCopy);
     served.defaults(next);
     hooksFor(served.storageResource).beforeUpdate?.(rr, next, liveCopy);
-    const attrs = { operation: 'UPDATE' as const, info: rr.info, served, user: rr.user, object: next, oldObject: liveCopy, dryRun: opts.dryRun };
+    const attrs = { operation: 'UPDATE' as const, info: rr.info, served, user: rr.user, object: next, oldObject: liveCopy, dryRun: opts.dryRun, warnings };
     await ctx.admission.admit(attrs);
     validateOrThrow(served, next, liveCopy);
     await ctx.admission.validate(attrs);

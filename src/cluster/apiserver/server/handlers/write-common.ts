@@ -128,6 +128,19 @@ export function setCreateMeta(served: ServedResource, obj: KubeObject, now: Date
   delete meta['selfLink'];
   if (served.hasGeneration) meta.generation = 1;
   else delete meta.generation;
+  dropEmptyMetaFields(meta);
+}
+
+/**
+ * ObjectMeta's lists and maps are `omitempty` in kube-apiserver: an empty one (the garbage
+ * collector's `ownerReferences: []`, a patch emptying the finalizers) is stored as absent.
+ */
+function dropEmptyMetaFields(meta: KubeObject['metadata']): void {
+  for (const field of ['labels', 'annotations', 'finalizers', 'ownerReferences'] as const) {
+    const value: unknown = meta[field];
+    const empty = value === null || (typeof value === 'object' && Object.keys(value).length === 0);
+    if (empty) delete meta[field];
+  }
 }
 
 /** Keeps what a client cannot change on update, and bumps generation when the spec changed. */
@@ -154,6 +167,7 @@ export function carryUpdateMeta(served: ServedResource, obj: KubeObject, old: Ku
     delete meta.generation;
   }
   if (meta.generateName === undefined && oldMeta.generateName !== undefined) meta.generateName = oldMeta.generateName;
+  dropEmptyMetaFields(meta);
 }
 
 /** Main-resource writes keep the old status, /status writes keep everything but status (and labels/annotations). */
