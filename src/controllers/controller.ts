@@ -15,7 +15,7 @@ import { Manager } from '../runtime/manager.ts';
 import { ensureCertificateSecret } from '../webhooks/certificate-secret.ts';
 import { generateServingCertificate, loadServingCertificate, webhookHosts } from '../webhooks/certificate.ts';
 import { apiAdmissionLookups } from '../webhooks/lookups.ts';
-import { registerWebhooks, type WebhookTarget } from '../webhooks/registration.ts';
+import { registerWebhooks, unregisterWebhooks, type WebhookTarget } from '../webhooks/registration.ts';
 import { startWebhookServer, type WebhookServer } from '../webhooks/server.ts';
 import { CDIConfigReconciler } from './cdi-config/reconciler.ts';
 import type { ControllerContext } from './context.ts';
@@ -155,6 +155,11 @@ export async function startFerryController(options: FerryControllerOptions): Pro
     async stop() {
       ready = false;
       await manager.stop();
+      if (webhookServer && (options.webhook?.registration ?? 'url') === 'url') {
+        await unregisterWebhooks(kubeConfig, webhookServer.url).catch((err: unknown) => {
+          log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not remove the webhook configurations');
+        });
+      }
       await Promise.all([webhookServer?.close(), endpoints.close()]);
       log.info({}, 'ferry controller stopped');
     },

@@ -8,7 +8,7 @@ import {
   AdmissionregistrationV1Api, type KubeConfig, type V1MutatingWebhookConfiguration, type V1ValidatingWebhookConfiguration,
   type AdmissionregistrationV1WebhookClientConfig,
 } from '@kubernetes/client-node';
-import { kube, orUndefined } from '../kube/errors.ts';
+import { kube, orUndefined, toKubeError } from '../kube/errors.ts';
 import { Webhook } from '../api/names.ts';
 
 export type WebhookTarget =
@@ -79,5 +79,38 @@ export async function registerWebhooks(kubeConfig: KubeConfig, target: WebhookTa
     await kube(api.replaceMutatingWebhookConfiguration({ name: name(mutating), body: { ...mutating, metadata: { ...mutating.metadata, resourceVersion: existingM.metadata?.resourceVersion } } }));
   } else {
     await kube(api.createMutatingWebhookConfiguration({ body: mutating }));
+  }
+}
+
+/**
+ * Removes the configurations that still point at `url` (this replica's own server, embedded
+ * mode), so that a stopped controller does not leave every DataVolume create failing against a
+ * closed port. A configuration another replica has since pointed at itself is left alone.
+ */
+export async function unregisterWebhooks(kubeConfig: KubeConfig, url: string): Promise<void> {
+  const api = kubeConfig.makeApiClient(AdmissionregistrationV1Api);
+  const ours = (hooks: { clientConfig: AdmissionregistrationV1WebhookClientConfig }[] | undefined): boolean =>
+    (hooks ?? []).length > 0 && (hooks ?? []).every((h) => h.clientConfig.url?.startsWith(`${url.replace(/\/+$/, '')}/`) === true);
+  const validating = await orUndefined(api.readValidatingWebhookConfiguration({ name: Webhook.validatingConfigurationName }));
+  if (validating && ours(validating.webhooks)) {
+    await deleteUnlessChanged(api.deleteValidatingWebhookConfiguration({
+      name: Webhook.validatingConfigurationName, body: { preconditions: { resourceVersion: validating.metadata?.resourceVersion } },
+    }));
+  }
+  const mutating = await orUndefined(api.readMutatingWebhookConfiguration({ name: Webhook.mutatingConfigurationName }));
+  if (mutating && ours(mutating.webhooks)) {
+    await deleteUnlessChanged(api.deleteMutatingWebhookConfiguration({
+      name: Webhook.mutatingConfigurationName, body: { preconditions: { resourceVersion: mutating.metadata?.resourceVersion } },
+    }));
+  }
+}
+
+/** A configuration gone or changed since it was read (another replica re-registered) stays as it is. */
+async function deleteUnlessChanged(p: Promise<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    const code = toKubeError(err).code;
+    if (code !== 'ENOTFOUND' && code !== 'ECONFLICT') throw err;
   }
 }

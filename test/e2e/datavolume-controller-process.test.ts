@@ -80,6 +80,8 @@ test('the controller process serves health and metrics, registers its webhooks, 
   assert.equal(await stopProcess(running, 'SIGTERM'), 0);
   const lease = JSON.parse(await cluster.kubectlOk(['get', 'lease', '-n', 'ferry-system', 'cdi-controller-leader-election-helper', '-o', 'json']));
   assert.equal(lease.spec.holderIdentity ?? '', '', 'the Lease is released on a clean stop');
+  const gone = await cluster.kubectl(['get', 'validatingwebhookconfiguration', 'cdi-api-datavolume-validate']);
+  assert.match(gone.stderr, /NotFound/, 'a cleanly stopped controller removes the webhooks that point at its own server');
 });
 
 test('SIGKILL mid-flight, then a restart: every DataVolume Succeeded, one claim and no duplicate worker each', async () => {
