@@ -1,7 +1,8 @@
 /**
- * Import benchmark: a 1 GiB image, half random data and half zeros, served over loopback HTTP by
- * a plain static server with Range support. Ferry's importer (`ferry worker import`, a child
- * process, as in a pod) against the reference tools, in one run:
+ * Import benchmark: a 4 GiB image (the issue's size; --size-mib changes it), half random data
+ * and half zeros, served over loopback HTTP by a plain static server with Range support.
+ * Ferry's importer (`ferry worker import`, a child process, as in a pod) against the reference
+ * tools, in one run:
  *   raw    vs  curl -o file
  *   raw.gz vs  curl | gunzip > file
  *   qcow2  vs  curl -o scratch && qemu-img convert -O raw scratch file   (CDI's scratch method)
@@ -17,7 +18,7 @@
  * qemu-img) is measured with GNU time (`/usr/bin/time`) when present: on a noisy machine it is
  * steadier than wall time.
  *
- * Usage: node bench/import.ts [--size-mib 1024] [--runs 2] [--dir /dev/shm] [--only raw,qcow2] [--no-sync]
+ * Usage: node bench/import.ts [--size-mib 4096] [--runs 2] [--dir /dev/shm] [--only raw,qcow2] [--no-sync]
  */
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -38,7 +39,7 @@ const cli = path.join(repo, 'src/cli/main.ts');
 
 const { values } = parseArgs({
   options: {
-    'size-mib': { type: 'string', default: '1024' },
+    'size-mib': { type: 'string', default: '4096' },
     runs: { type: 'string', default: '2' },
     dir: { type: 'string', default: existsSync('/dev/shm') ? '/dev/shm' : tmpdir() },
     /** Comma-separated case names (raw, raw4, gz, qcow2); default all. */
