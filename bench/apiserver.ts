@@ -55,7 +55,7 @@ const CRD = {
 };
 
 async function startServer(stateDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(NODE, [CLI, 'cluster', 'up', '--state-dir', stateDir, '--port', '0'], {
+  const child = spawn(NODE, [CLI, 'cluster', 'up', '--state-dir', stateDir, '--port', '0', '--apiserver-only'], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, FERRY_LOG_LEVEL: 'warn' },
   });

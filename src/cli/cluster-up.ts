@@ -10,6 +10,8 @@ import { join, resolve } from 'node:path';
 export interface ClusterUpOptions {
   stateDir: string;
   port: number;
+  /** The API server alone (benchmarks of the server; tests of its own behaviour). */
+  apiServerOnly?: boolean;
 }
 
 export async function clusterUp(opts: ClusterUpOptions): Promise<void> {
@@ -17,7 +19,7 @@ export async function clusterUp(opts: ClusterUpOptions): Promise<void> {
     throw new Error(`--port must be an integer between 0 and 65535, not ${String(opts.port)}`);
   }
   const logger = pino({ level: process.env['FERRY_LOG_LEVEL'] ?? 'info' }, pino.destination(2));
-  const cluster = await startEmbeddedCluster({ stateDir: opts.stateDir, port: opts.port, logger });
+  const cluster = await startEmbeddedCluster({ stateDir: opts.stateDir, port: opts.port, logger, components: opts.apiServerOnly ? 'apiserver' : 'full' });
   process.stdout.write(
     `Ferry cluster is up at ${cluster.apiServer.url}\n` +
       `export KUBECONFIG=${cluster.kubeconfigPath}\n` +

@@ -14,9 +14,10 @@ export function buildProgram(): Command {
     .description('start the embedded cluster and write a kubeconfig into the state dir')
     .option('--state-dir <dir>', 'where the cluster keeps its state', '.state')
     .option('--port <port>', 'HTTPS port of the API server (0: any free port)', '6443')
-    .action(async (opts: { stateDir: string; port: string }) => {
+    .option('--apiserver-only', 'start the API server alone: no controller manager, node or Ferry controller', false)
+    .action(async (opts: { stateDir: string; port: string; apiserverOnly: boolean }) => {
       const { clusterUp } = await import('./cluster-up.ts');
-      await clusterUp({ stateDir: opts.stateDir, port: Number(opts.port) });
+      await clusterUp({ stateDir: opts.stateDir, port: Number(opts.port), apiServerOnly: opts.apiserverOnly });
     });
 
   program
