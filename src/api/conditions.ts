@@ -24,12 +24,16 @@ export const ConditionReason = {
   Error: 'Error',
   /** Running=False: the container was killed for exceeding its memory limit. */
   OOMKilled: 'OOMKilled',
+  /** Running=False: the worker needs a scratch volume; a new worker starts with one. */
+  ScratchSpaceRequired: 'Scratch space required',
 } as const;
 
 export const ConditionMessage = {
   noClaim: 'No PVC found',
   claimLost: 'Claim Lost',
   podUnschedulable: 'Importer pod cannot be scheduled',
+  /** CDI's common.ScratchSpaceRequired, the worker's words and the Running condition's message. */
+  scratchSpaceRequired: 'scratch space required and none found',
   claimBound: (claimName: string): string => `PVC ${claimName} Bound`,
   claimPending: (claimName: string): string => `PVC ${claimName} Pending`,
 } as const;

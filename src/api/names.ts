@@ -10,6 +10,12 @@ export const ImporterContainerName = 'importer' as const;
 /** The pod volume holding the claim, as CDI's. */
 export const DataVolumeName = 'cdi-data-vol' as const;
 
+/** The pod volume holding the scratch claim, as CDI's (mounted at /scratch). */
+export const ScratchVolumeName = 'cdi-scratch-vol' as const;
+
+/** CDI names a scratch claim "<claim>-scratch". */
+export const scratchClaimName = (claimName: string): string => `${claimName}-scratch`;
+
 /** `cdi.kubevirt.io: importer` on importer pods (CDI's component label value). */
 export const ImporterComponentValue = 'importer' as const;
 

@@ -11,10 +11,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { CustomObjectsApi, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CustomObjectsApi, CoreV1Api } from '@kubernetes/client-node';
 import pino from 'pino';
 import { DataVolumePhase, type DataVolume } from '../api/index.ts';
 import { startEmbeddedCluster, type EmbeddedCluster } from '../cluster/index.ts';
+import { loadKubeConfig } from '../kube/config.ts';
 
 const run = promisify(execFile);
 const MiB = 1 << 20;
@@ -140,8 +141,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   try {
     say(`3. starting the embedded cluster in ${stateDir} (log: ${logFile})`);
     cluster = await startEmbeddedCluster({ stateDir, port: 0, logger });
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromFile(cluster.kubeconfigPath);
+    const kubeConfig = loadKubeConfig(cluster.kubeconfigPath);
     const custom = kubeConfig.makeApiClient(CustomObjectsApi);
     const core = kubeConfig.makeApiClient(CoreV1Api);
 

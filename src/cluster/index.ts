@@ -3,10 +3,10 @@
 // storage driver, scheduler, kubelet and service proxy), then Ferry itself (its CRDs and its
 // controller with the admission webhooks). Every part but the API server reaches the API server
 // through the kubeconfig, as it would in a real cluster. Stopped in reverse order.
-import { KubeConfig } from '@kubernetes/client-node';
 import pino, { type Logger } from 'pino';
 import { DefaultWorkerImage, FerryNamespace } from '../api/index.ts';
 import { installFerry, startFerryController, type FerryController } from '../controllers/index.ts';
+import { loadKubeConfig } from '../kube/config.ts';
 import { startApiServer, type ApiServerHandle } from './apiserver/index.ts';
 import { startControllerManager } from './kcm/index.ts';
 import { startNodeAgent, type NodeAgent } from './node/agent.ts';
@@ -59,8 +59,7 @@ export async function startEmbeddedCluster(opts: EmbeddedClusterOptions): Promis
   if (opts.components === 'apiserver') return { apiServer, kubeconfigPath: apiServer.kubeconfigPath, close };
 
   try {
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromFile(apiServer.kubeconfigPath);
+    const kubeConfig = loadKubeConfig(apiServer.kubeconfigPath);
     const kcm = await startControllerManager({ kubeConfig, caPem: apiServer.caPem, logger: logger.child({ component: 'kcm' }) });
     stops.push({ name: 'kcm', stop: () => kcm.stop() });
 

@@ -37,6 +37,12 @@ export const RETRYABLE_BY_CODE = {
   EABORTED: false,
   /** A bug or an unexpected local failure. */
   EINTERNAL: false,
+  /**
+   * The image cannot be read at random (compressed, or a stream with no ranges) and its format
+   * needs it, and no scratch space is mounted: the controller adds a scratch claim and starts a
+   * new worker (CDI's "scratch space required"). Not retryable in the same pod.
+   */
+  ESCRATCHREQUIRED: false,
 } as const satisfies Record<string, boolean>;
 
 export type DataPlaneErrorCode = keyof typeof RETRYABLE_BY_CODE;

@@ -246,7 +246,7 @@ async function chooseAfterDetect(s: ImportState): Promise<ImportPhase> {
   await stream.cancel();
   // CDI's words (common.ScratchSpaceRequired): the controller adds a scratch volume and retries.
   throw new DataPlaneError(
-    'EINTERNAL',
+    'ESCRATCHREQUIRED',
     `scratch space required and none found: ${s.opts.source.description} is a ${compressions.join('+')}${compressions.length > 0 ? '-compressed ' : ''}${detection.format} image and cannot be read at random`,
   );
 }

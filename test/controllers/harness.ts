@@ -14,6 +14,7 @@ import { startControllerManager } from '../../src/cluster/kcm/index.ts';
 import { startNodeAgent, type NodeAgent } from '../../src/cluster/node/agent.ts';
 import { installFerry, startFerryController, type FerryController, type FerryControllerOptions } from '../../src/controllers/index.ts';
 import { runKubectl, type CommandResult } from '../cluster/apiserver/harness.ts';
+import { loadKubeConfig } from '../../src/kube/config.ts';
 
 export interface TestCluster {
   stateDir: string;
@@ -38,8 +39,7 @@ export async function startTestCluster(opts: { node?: boolean } = {}): Promise<T
   const home = join(root, 'home');
   const logger = pino({ level: process.env['FERRY_TEST_LOG'] ?? 'silent' }, pino.destination(2));
   const server = await startApiServer({ stateDir, port: 0, logger: logger.child({ component: 'apiserver' }) });
-  const kubeConfig = new k8s.KubeConfig();
-  kubeConfig.loadFromFile(server.kubeconfigPath);
+  const kubeConfig = loadKubeConfig(server.kubeconfigPath);
   const kcm = await startControllerManager({ kubeConfig, caPem: server.caPem, logger });
   let agent: NodeAgent | undefined;
   if (opts.node !== false) {

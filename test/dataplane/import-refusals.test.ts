@@ -193,6 +193,6 @@ describe('formats Ferry cannot import', () => {
 
   test('a compressed qcow2 without scratch space says scratch is required', async () => {
     const gz = await compressFile(qcow2, 'gz');
-    await assert.rejects(runImport(gz, { scratchDir: undefined }), rejectsWith('EINTERNAL', /scratch space required and none found/));
+    await assert.rejects(runImport(gz, { scratchDir: undefined }), rejectsWith('ESCRATCHREQUIRED', /scratch space required and none found/));
   });
 });

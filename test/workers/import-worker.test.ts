@@ -21,6 +21,7 @@ before(async () => {
   raw = await makeRawImage(path.join(images, 'disk.raw'));
   await convertRaw(raw, path.join(images, 'disk.qcow2'), 'qcow2');
   await compressFile(raw, 'xz');
+  await compressFile(path.join(images, 'disk.qcow2'), 'gz');
   await makeQcow2WithBacking(images);
   server = await serveDirectory(images);
 });
@@ -72,6 +73,15 @@ describe('ferry worker import', () => {
     assert.equal(message.outcome, 'Failed');
     assert.equal(message.code, 'ENOTFOUND');
     assert.equal(message.retryable, false);
+  });
+
+  test('a compressed qcow2 with no scratch mounted asks for scratch space and exits 0', async () => {
+    const { exitCode, message } = await runWorker({ IMPORTER_SOURCE: 'http', IMPORTER_ENDPOINT: server.url('disk.qcow2.gz') });
+    assert.equal(exitCode, 0, 'the controller, not the kubelet, starts the next worker');
+    assert.equal(message.outcome, 'Failed');
+    assert.equal(message.code, 'ESCRATCHREQUIRED');
+    assert.equal(message.scratchSpaceRequired, true);
+    assert.match(String(message.message), /^scratch space required and none found/);
   });
 
   test('a qcow2 with a backing file fails with EUNSAFEIMAGE', async () => {

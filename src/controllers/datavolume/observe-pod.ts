@@ -14,6 +14,8 @@ export interface WorkerTermination {
   retryable?: boolean;
   message?: string;
   preallocationApplied?: boolean;
+  /** CDI's field: the worker needs a scratch volume to go on. */
+  scratchSpaceRequired?: boolean;
 }
 
 /** Parses a termination message; a plain-text one (another image) becomes its message. */

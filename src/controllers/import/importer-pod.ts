@@ -12,7 +12,7 @@ import {
   readClaimAnnotations, type ImportProxy,
 } from '../../api/index.ts';
 import { importerPodName } from '../datavolume/importer-pod.ts';
-import { DataVolumeName, ImporterCommand, ImporterComponentValue, ImporterContainerName } from '../../api/names.ts';
+import { DataVolumeName, ImporterCommand, ImporterComponentValue, ImporterContainerName, ScratchVolumeName } from '../../api/names.ts';
 import { isInsecureRegistry, type ImportSourceSpec } from './source.ts';
 
 /** CDI's names for what the importer pod carries besides the claim. */
@@ -51,6 +51,8 @@ export interface ImporterPodInput {
   /** CDIConfig's defaultPodResourceRequirements. */
   resources?: V1ResourceRequirements;
   imagePullSecrets?: readonly { name?: string }[];
+  /** The scratch claim to mount at /scratch, when the claim requires scratch space. */
+  scratchClaimName?: string;
 }
 
 /** CDI's getOwnerUID: the claim's one owner (its DataVolume), else the claim. Labels the progress metric. */
@@ -116,6 +118,10 @@ function mountsAndVolumes(input: ImporterPodInput): { mounts: V1VolumeMount[]; v
     { name: DataVolumeName, persistentVolumeClaim: { claimName: pvc.metadata?.name ?? '', readOnly: false } },
   ];
   if (pvc.spec?.volumeMode !== PersistentVolumeMode.Block) mounts.push({ name: DataVolumeName, mountPath: WorkerPath.DataDir });
+  if (input.scratchClaimName !== undefined) {
+    mounts.push({ name: ScratchVolumeName, mountPath: WorkerPath.Scratch });
+    volumes.push({ name: ScratchVolumeName, persistentVolumeClaim: { claimName: input.scratchClaimName, readOnly: false } });
+  }
   if (source.certConfigMap !== undefined) {
     mounts.push({ name: ImporterPodNames.certVolume, mountPath: WorkerPath.CertDir });
     volumes.push({ name: ImporterPodNames.certVolume, configMap: { name: source.certConfigMap } });

@@ -12,6 +12,9 @@
 // except that the kubelet may have restarted it once before the pod is deleted.
 //
 // Outcomes (first that applies):
+// 0. The latest run said scratch space is required (CDI's scratchSpaceRequired) -> NeedsScratch:
+//    the claim is marked requiresScratch, the pod deleted (even when retained: it did nothing),
+//    and the next pod gets a scratch claim. The Running condition says why, as CDI's does.
 // 1. The latest run ended Failed with a code that will not heal -> FailedForGood: the DataVolume
 //    Failed, with a reason per code (reasons.ts) and a message saying what to do; the pod is
 //    deleted unless retainAfterCompletion asks to keep it. Never restarted by the controller.
@@ -24,12 +27,12 @@
 // 5. Pod Running -> Running (progress is read from its metrics endpoint).
 // 6. Otherwise -> Pending (scheduling, pulling the image, creating the container).
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
-import { PodPhase, type ClaimAnnotationPatch, type ClaimAnnotations } from '../../api/index.ts';
+import { ConditionMessage, ConditionReason, PodPhase, type ClaimAnnotationPatch, type ClaimAnnotations } from '../../api/index.ts';
 import { claimMirrorOf, parseWorkerTermination, type WorkerTermination } from '../datavolume/observe-pod.ts';
 import type { TransferPodObservation } from '../decisions/index.ts';
 import { explainImportFailure, isImportFailureReason, terminalFailureCodes } from './reasons.ts';
 
-export type ImporterPodOutcome = 'Pending' | 'Running' | 'Retrying' | 'Succeeded' | 'FailedForGood' | 'PodLost';
+export type ImporterPodOutcome = 'Pending' | 'Running' | 'Retrying' | 'Succeeded' | 'FailedForGood' | 'PodLost' | 'NeedsScratch';
 
 export interface ImporterPodDecision {
   outcome: ImporterPodOutcome;
@@ -77,6 +80,16 @@ export function decideImporterPod(pod: V1Pod, retainAfterCompletion: boolean): I
   const rawPhase = pod.status?.phase ?? PodPhase.Pending;
   const phase = (podPhases.has(rawPhase) ? rawPhase : PodPhase.Unknown) as PodPhase;
 
+  if (run && termination?.scratchSpaceRequired === true) {
+    // CDI keeps the mirrored pod phase as it was, so that the pod's clean exit is not taken for
+    // a finished import.
+    const observation: TransferPodObservation = {
+      phase: PodPhase.Pending, restarts, reason: ConditionReason.ScratchSpaceRequired, message: ConditionMessage.scratchSpaceRequired,
+    };
+    const decision = decide('NeedsScratch', observation, true, termination);
+    decision.claimMirror = { ...decision.claimMirror, requiresScratch: true };
+    return decision;
+  }
   if (run && isTerminalFailure(termination)) {
     const { reason, message } = explainImportFailure(termination?.code, termination?.message);
     return decide('FailedForGood', { phase: PodPhase.Failed, restarts, permanentFailure: true, reason, message, terminationMessage: message }, !retainAfterCompletion, termination);

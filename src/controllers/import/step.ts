@@ -13,7 +13,7 @@
 // reconciler calls it when renderPvcSpec answers SizeUnknown).
 import type { V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
 import {
-  ImporterSource, PodPhase, readClaimAnnotations, readDataVolumeAnnotations, withClaimAnnotations,
+  ImporterSource, PodPhase, ScratchVolumeName, readClaimAnnotations, readDataVolumeAnnotations, scratchClaimName, withClaimAnnotations,
   type ClaimAnnotationPatch, type DataVolume,
 } from '../../api/index.ts';
 import { kube, toKubeError } from '../../kube/errors.ts';
@@ -28,6 +28,7 @@ import { renderImporterPod, progressOwnerUID } from './importer-pod.ts';
 import { decideImporterPod, failedForGoodFromClaim } from './outcome.ts';
 import { readImportProgress } from './progress.ts';
 import { probeImportVirtualSize } from './probe-source.ts';
+import { ensureScratchClaim } from './scratch.ts';
 import { importSourceOf, type ImportSourceKind } from './source.ts';
 
 /** How often a running import's progress is read (CDI requeues running imports the same way). */
@@ -73,9 +74,11 @@ async function startImporter(input: PopulateInput, pvc: V1PersistentVolumeClaim)
     immediateBindingRequested: claim.immediateBinding || readDataVolumeAnnotations(dv).immediateBinding,
   });
   if (!decision.start) return {};
+  const scratch = claim.requiresScratch === true;
   const body = renderImporterPod({
     pvc,
     source,
+    ...(scratch ? { scratchClaimName: scratchClaimName(pvc.metadata?.name ?? '') } : {}),
     workerImage: ctx.workerImage,
     imagePullPolicy: ctx.workerImagePullPolicy,
     filesystemOverhead: filesystemOverheadFor(settings.status, pvc.spec?.storageClassName),
@@ -85,7 +88,8 @@ async function startImporter(input: PopulateInput, pvc: V1PersistentVolumeClaim)
   });
   try {
     const created = await kube(ctx.core.createNamespacedPod({ namespace, body }));
-    ctx.logger.info({ dataVolume: `${namespace}/${dv.metadata.name}`, pod: created.metadata?.name, source: source.kind, reconcileID: input.reconcileID }, 'importer pod created');
+    ctx.logger.info({ dataVolume: `${namespace}/${dv.metadata.name}`, pod: created.metadata?.name, source: source.kind, scratch, reconcileID: input.reconcileID }, 'importer pod created');
+    if (scratch) await ensureScratchClaim(ctx, pvc, created, settings.status.scratchSpaceStorageClass);
     return { pod: { phase: PodPhase.Pending, restarts: claim.podRestarts ?? 0 } };
   } catch (err) {
     // Made by an earlier try whose answer was lost, or the old pod is still terminating: look again.
@@ -112,6 +116,13 @@ async function syncImport(input: PopulateInput): Promise<PopulateObservation> {
 
   const retain = claim.retainPodAfterCompletion || readDataVolumeAnnotations(dv).retainPodAfterCompletion;
   const decision = decideImporterPod(pod, retain);
+  const mountsScratch = pod.spec?.volumes?.some((v) => v.name === ScratchVolumeName) ?? false;
+  if (decision.outcome === 'Pending' && mountsScratch) {
+    // The pod waits for its scratch claim: make it if an earlier reconcile could not.
+    if ((await ensureScratchClaim(ctx, pvc, pod, input.settings.status.scratchSpaceStorageClass)) === 'wait') {
+      return { pod: decision.observation, requeueAfterMs: 1000 };
+    }
+  }
   if (decision.outcome === 'Running') {
     const progress = await readImportProgress(pod.status?.podIP, progressOwnerUID(pvc), input.signal);
     if (progress !== undefined) decision.observation.progress = progress;

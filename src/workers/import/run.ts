@@ -2,8 +2,8 @@
  * The importer worker (started by main.ts). Its whole task comes from
  * its environment (config.ts), every mount path goes through one resolver (paths.ts), the data
  * plane does the work, and the outcome is a JSON termination message plus the exit code
- * (0 when done: Succeeded, or Failed for good with retryable: false, so that the pod is not
- * restarted; 1 for a failure a restarted pod may heal).
+ * (0 when this pod can do no more: Succeeded, Failed for good with retryable: false, or scratch
+ * space required, so that the pod is not restarted; 1 for a failure a restarted pod may heal).
  */
 import { existsSync } from 'node:fs';
 import { open, readFile, readdir, stat, statfs } from 'node:fs/promises';
@@ -51,10 +51,14 @@ export async function runImportWorker(env: Record<string, string | undefined>, s
   } catch (err) {
     log.error({ err: (err as Error).message }, 'cannot write the termination message');
   }
-  return message.outcome === 'Succeeded' || message.retryable === false ? 0 : 1;
+  return message.outcome === 'Succeeded' || message.retryable === false || message.scratchSpaceRequired === true ? 0 : 1;
 }
 
 function failureMessage(err: unknown, signal: AbortSignal): TerminationMessage {
+  if (err instanceof DataPlaneError && err.code === 'ESCRATCHREQUIRED') {
+    // Not a failure of the import: the controller runs a new worker with scratch space.
+    return { outcome: 'Failed', code: err.code, retryable: true, scratchSpaceRequired: true, message: err.message };
+  }
   if (err instanceof DataPlaneError) return { outcome: 'Failed', code: err.code, retryable: err.retryable, message: err.message };
   if (err instanceof ImportConfigError) return { outcome: 'Failed', code: err.code, retryable: false, message: err.message };
   if (signal.aborted) return { outcome: 'Failed', code: 'EABORTED', retryable: true, message: 'the importer was stopped' };

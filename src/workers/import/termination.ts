@@ -18,6 +18,8 @@ export interface TerminationMessage {
   checksum?: string;
   /** CDI's PreallocationApplied marker, when preallocation was done. */
   preallocationApplied?: boolean;
+  /** CDI's ScratchSpaceRequired: run me again with a scratch volume at /scratch. */
+  scratchSpaceRequired?: boolean;
 }
 
 const KUBERNETES_LIMIT = 4096;

@@ -9,6 +9,7 @@ import * as k8s from '@kubernetes/client-node';
 import pino from 'pino';
 import { Agent, request } from 'undici';
 import { startApiServer, type ApiServerHandle } from '../../../src/cluster/apiserver/index.ts';
+import { loadKubeConfig } from '../../../src/kube/config.ts';
 
 export interface TestServer {
   server: ApiServerHandle;
@@ -52,8 +53,7 @@ export async function startTestServer(opts: { bookmarkIntervalMs?: number; watch
     ...(opts.bookmarkIntervalMs === undefined ? {} : { bookmarkIntervalMs: opts.bookmarkIntervalMs }),
     ...(opts.watchWindow === undefined ? {} : { watchWindow: opts.watchWindow }),
   });
-  const kubeconfig = new k8s.KubeConfig();
-  kubeconfig.loadFromFile(server.kubeconfigPath);
+  const kubeconfig = loadKubeConfig(server.kubeconfigPath);
   const agent = new Agent({ connect: { ca: server.caPem } });
   return {
     server,

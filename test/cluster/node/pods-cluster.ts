@@ -9,6 +9,7 @@ import { CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import pino from 'pino';
 import { startApiServer, type ApiServerHandle } from '../../../src/cluster/apiserver/index.ts';
 import { type NodeAgent, type NodeAgentOptions, startNodeAgent } from '../../../src/cluster/node/agent.ts';
+import { loadKubeConfig } from '../../../src/kube/config.ts';
 
 export const testLogger = pino({ level: process.env['FERRY_TEST_LOG'] ?? 'silent' });
 
@@ -28,8 +29,7 @@ export interface NodeCluster {
 export async function startNodeCluster(extra: Partial<NodeAgentOptions> = {}): Promise<NodeCluster> {
   const stateDir = await mkdtemp(join(tmpdir(), 'ferry-node-test-'));
   const server = await startApiServer({ stateDir, port: 0, logger: testLogger });
-  const kc = new KubeConfig();
-  kc.loadFromFile(server.kubeconfigPath);
+  const kc = loadKubeConfig(server.kubeconfigPath);
   const agentOptions: NodeAgentOptions = { kubeConfig: kc, stateDir, capacityBytes: 10 * 1024 ** 3, crashLoopBaseMs: 300, heartbeatMs: 1000, schedulerRetryMs: 500, logger: testLogger, ...extra };
   const cluster: NodeCluster = {
     stateDir,

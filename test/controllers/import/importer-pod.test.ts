@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import type { V1EnvVar, V1PersistentVolumeClaim } from '@kubernetes/client-node';
 import type { DataVolume } from '../../../src/api/index.ts';
 import { importSourceOf, isInsecureRegistry, renderImporterPod, type ImporterPodInput } from '../../../src/controllers/import/index.ts';
+import { renderScratchClaim } from '../../../src/controllers/import/scratch.ts';
 
 function dv(source: DataVolume['spec']['source']): DataVolume {
   return { apiVersion: 'cdi.kubevirt.io/v1beta1', kind: 'DataVolume', metadata: { name: 'disk', namespace: 'vms', uid: 'dv-uid' }, spec: { source } };
@@ -171,4 +172,19 @@ test('isInsecureRegistry matches host and port exactly, for registry sources onl
     assert.ok(spec);
     assert.equal(isInsecureRegistry(spec, list), expected, JSON.stringify([source, list]));
   }
+});
+
+test('a claim that requires scratch space gets the scratch claim at /scratch; the scratch claim is CDI\'s', () => {
+  const pod = renderImporterPod(input({ http: { url: 'http://example.com/disk.qcow2.gz' } }, { scratchClaimName: 'disk-scratch' }));
+  assert.deepEqual(pod.spec?.volumes?.find((v) => v.name === 'cdi-scratch-vol'), { name: 'cdi-scratch-vol', persistentVolumeClaim: { claimName: 'disk-scratch', readOnly: false } });
+  assert.deepEqual(pod.spec?.containers[0]?.volumeMounts?.find((m) => m.name === 'cdi-scratch-vol'), { name: 'cdi-scratch-vol', mountPath: '/scratch' });
+
+  const target = claim();
+  target.spec = { ...target.spec, storageClassName: 'fast', resources: { requests: { storage: '10Gi' } } };
+  const owner = { metadata: { name: 'importer-disk', uid: 'pod-uid' } };
+  const scratch = renderScratchClaim(target, owner, 'scratchy');
+  assert.equal(scratch.metadata?.name, `${target.metadata?.name}-scratch`);
+  assert.deepEqual(scratch.metadata?.ownerReferences, [{ apiVersion: 'v1', kind: 'Pod', name: 'importer-disk', uid: 'pod-uid', blockOwnerDeletion: true, controller: true }]);
+  assert.deepEqual(scratch.spec, { accessModes: ['ReadWriteOnce'], volumeMode: 'Filesystem', resources: { requests: { storage: '10Gi' } }, storageClassName: 'scratchy' });
+  assert.equal(renderScratchClaim(target, owner, '').spec?.storageClassName, 'fast', 'without a scratch class, the claim\'s own');
 });

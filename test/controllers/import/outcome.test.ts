@@ -154,3 +154,17 @@ test('isTerminalFailure and explainImportFailure by code', () => {
   for (const [code, reason] of reasons) assert.equal(explainImportFailure(code, 'x failed').reason, reason, String(code));
   assert.match(explainImportFailure('ETOOLARGE', 'virtual image size 2G is larger than the reported available storage 1G.').message, /larger than the reported available storage 1G\. Ask for more storage/);
 });
+
+test('scratch space required: the pod is deleted even when retained, the claim marked, Running says why', () => {
+  const needsScratch = { outcome: 'Failed', code: 'ESCRATCHREQUIRED', retryable: true, scratchSpaceRequired: true, message: 'scratch space required and none found: http://h/disk.qcow2.gz is a gz-compressed qcow2 image and cannot be read at random' };
+  const decision = decideImporterPod(pod('Succeeded', { state: terminated(0, needsScratch) }), true);
+  assert.equal(decision.outcome, 'NeedsScratch');
+  assert.equal(decision.deletePod, true);
+  assert.equal(decision.observation.permanentFailure, undefined);
+  const claim = readClaimAnnotations(withClaimAnnotations({ metadata: {} }, decision.claimMirror));
+  assert.equal(claim.requiresScratch, true);
+  assert.equal(claim.running?.status, 'False');
+  assert.equal(claim.running?.reason, 'Scratch space required');
+  assert.equal(claim.running?.message, 'scratch space required and none found');
+  assert.equal(isTerminalFailure(decision.termination), false);
+});
