@@ -1,12 +1,14 @@
-// S3 and registry DataVolumes on the embedded cluster: an object in s3rver (with the keys from
-// the DataVolume's Secret) and a container disk image in Debian's docker-registry (insecure, as
-// CDIConfig's insecureRegistries says) reach Succeeded byte-exact; a missing tag ends Failed.
+// S3, GCS and registry DataVolumes on the embedded cluster: an object in s3rver (with the keys
+// from the DataVolume's Secret), a public GCS object at a local endpoint, and container disk
+// images in Debian's docker-registry (insecure, as CDIConfig's insecureRegistries says; a qcow2
+// one through scratch space) reach Succeeded byte-exact; a missing tag ends Failed.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startTestCluster, waitForPhase, type TestCluster } from '../controllers/harness.ts';
 import { assertSameDisk, condition, volumePathOf } from '../controllers/import/e2e.ts';
+import { startFaultServer, type FaultServer } from '../fixtures/fault-server.ts';
 import { convertRaw, makeRawImage, makeTempDir, referenceRaw } from '../fixtures/images.ts';
 import { pushImage, startRegistry, type RegistryServer } from '../fixtures/registry-server.ts';
 import { S3RVER_ACCESS_KEY_ID, S3RVER_SECRET_KEY, startS3Server, type S3Server } from '../fixtures/s3-server.ts';
@@ -15,6 +17,7 @@ let cluster: TestCluster;
 let tmp: { dir: string; remove: () => Promise<void> };
 let s3: S3Server;
 let registry: RegistryServer;
+let gcs: FaultServer;
 let raw: string;
 let qcow2Reference: string;
 
@@ -49,9 +52,13 @@ before(async () => {
   await s3.createBucket('images');
   await s3.putObject('images', 'fedora/disk.qcow2', await readFile(qcow2));
   await pushImage(registry.url, 'vm/disk', 'v1', { layers: [{ files: [{ path: 'disk/disk.img', data: await readFile(raw) }] }], mediaTypes: 'oci' });
+  await pushImage(registry.url, 'vm/qcow2', 'v1', { layers: [{ files: [{ path: 'disk/disk.qcow2', data: await readFile(qcow2) }] }], mediaTypes: 'oci' });
+  // A public GCS object, path-style at a local endpoint (https://storage.googleapis.com/<bucket>/<object> elsewhere).
+  gcs = await startFaultServer({ body: qcow2 });
 });
 
 after(async () => {
+  await gcs?.close();
   await s3?.close();
   await registry?.close();
   await cluster?.close();
@@ -82,6 +89,28 @@ test('a registry DataVolume from an insecure registry: Succeeded and byte-exact'
 `));
   await waitForPhase(cluster, 'default', 'from-registry', 'Succeeded', 120_000);
   await assertSameDisk(path.join(await volumePathOf(cluster, 'default', 'from-registry'), 'disk.img'), raw);
+});
+
+test('a registry image holding a qcow2 needs scratch space: a second worker with a scratch claim converts it', async () => {
+  await cluster.kubectlOk(['apply', '-f', '-'], dataVolumeYaml('registry-qcow2', `    registry:
+      url: "docker://${registry.host}/vm/qcow2:v1"
+`));
+  const dv = await waitForPhase(cluster, 'default', 'registry-qcow2', 'Succeeded', 120_000);
+  assert.equal(dv.status?.restartCount, 0);
+  const pvc = await cluster.core.readNamespacedPersistentVolumeClaim({ namespace: 'default', name: 'registry-qcow2' });
+  assert.equal(pvc.metadata?.annotations?.['cdi.kubevirt.io/storage.import.requiresScratch'], 'true');
+  await assertSameDisk(path.join(await volumePathOf(cluster, 'default', 'registry-qcow2'), 'disk.img'), qcow2Reference);
+});
+
+test('a gcs DataVolume (public object): Succeeded and byte-exact', async () => {
+  const url = new URL(gcs.url);
+  await cluster.kubectlOk(['apply', '-f', '-'], dataVolumeYaml('from-gcs', `    gcs:
+      url: "${url.origin}/images/fedora/disk.qcow2"
+`));
+  const dv = await waitForPhase(cluster, 'default', 'from-gcs', 'Succeeded', 120_000);
+  assert.equal(dv.status?.progress, '100.0%');
+  await assertSameDisk(path.join(await volumePathOf(cluster, 'default', 'from-gcs'), 'disk.img'), qcow2Reference);
+  assert.ok(gcs.requests.some((r) => r.path === '/images/fedora/disk.qcow2'), 'the object was read path-style from the endpoint');
 });
 
 test('a missing registry tag ends Failed with ImportSourceNotFound and no restarts', async () => {
