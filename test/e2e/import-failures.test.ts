@@ -1,7 +1,9 @@
 // Imports that will not heal end Failed with a reason a person can act on, without restarts and
 // without a new importer pod; the DataVolume stays Failed after its pod is gone.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { startTestCluster, waitFor, waitForPhase, type TestCluster } from '../controllers/harness.ts';
 import { condition, httpDataVolumeYaml } from '../controllers/import/e2e.ts';
@@ -96,6 +98,14 @@ test('an image larger than the volume ends Failed with ImportImageTooLarge', asy
   const server = await serve(await convertRaw(raw, path.join(tmp.dir, 'big.qcow2'), 'qcow2'));
   await cluster.kubectlOk(['apply', '-f', '-'], httpDataVolumeYaml('too-large', server.url, { size: '4Mi' }));
   await expectFailedForGood('too-large', 'ImportImageTooLarge', /larger than the reported available storage.*Ask for more storage/, server);
+});
+
+test('a format Ferry cannot read (qed) ends Failed with ImportFormatUnsupported', async () => {
+  const qed = path.join(tmp.dir, 'disk.qed');
+  await promisify(execFile)('qemu-img', ['create', '-f', 'qed', qed, '16M']);
+  const server = await serve(qed);
+  await cluster.kubectlOk(['apply', '-f', '-'], httpDataVolumeYaml('unsupported', server.url, { size: '64Mi' }));
+  await expectFailedForGood('unsupported', 'ImportFormatUnsupported', /qed/, server);
 });
 
 test('retainAfterCompletion keeps the failed importer pod, which is not run again', async () => {

@@ -52,6 +52,7 @@ before(async () => {
   await s3.createBucket('images');
   await s3.putObject('images', 'fedora/disk.qcow2', await readFile(qcow2));
   await pushImage(registry.url, 'vm/disk', 'v1', { layers: [{ files: [{ path: 'disk/disk.img', data: await readFile(raw) }] }], mediaTypes: 'oci' });
+  await pushImage(registry.url, 'vm/nodisk', 'v1', { layers: [{ files: [{ path: 'etc/motd', data: Buffer.from('no disk here\n') }] }], mediaTypes: 'oci' });
   await pushImage(registry.url, 'vm/qcow2', 'v1', { layers: [{ files: [{ path: 'disk/disk.qcow2', data: await readFile(qcow2) }] }], mediaTypes: 'oci' });
   // A public GCS object, path-style at a local endpoint (https://storage.googleapis.com/<bucket>/<object> elsewhere).
   gcs = await startFaultServer({ body: qcow2 });
@@ -111,6 +112,16 @@ test('a gcs DataVolume (public object): Succeeded and byte-exact', async () => {
   assert.equal(dv.status?.progress, '100.0%');
   await assertSameDisk(path.join(await volumePathOf(cluster, 'default', 'from-gcs'), 'disk.img'), qcow2Reference);
   assert.ok(gcs.requests.some((r) => r.path === '/images/fedora/disk.qcow2'), 'the object was read path-style from the endpoint');
+});
+
+test('a registry image with nothing under disk/ ends Failed with ImportRegistryImageHasNoDisk', async () => {
+  await cluster.kubectlOk(['apply', '-f', '-'], dataVolumeYaml('no-disk', `    registry:
+      url: "docker://${registry.host}/vm/nodisk:v1"
+`));
+  const dv = await waitForPhase(cluster, 'default', 'no-disk', 'Failed', 120_000);
+  assert.equal(condition(dv, 'Running')?.reason, 'ImportRegistryImageHasNoDisk');
+  assert.match(condition(dv, 'Running')?.message ?? '', /disk\//);
+  assert.equal(dv.status?.restartCount, 0);
 });
 
 test('a missing registry tag ends Failed with ImportSourceNotFound and no restarts', async () => {
