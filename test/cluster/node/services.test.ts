@@ -3,6 +3,7 @@
 // EndpointSlice list the ready pods, and a client reaches them through clusterIP:port.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { get as httpGet } from 'node:http';
 import { DiscoveryV1Api } from '@kubernetes/client-node';
 import { type NodeCluster, nodePod, startNodeCluster, waitFor, waitForPod } from './pods-cluster.ts';
 
@@ -20,9 +21,15 @@ const server = (name: string) =>
 const webPod = (name: string, probe: Record<string, unknown>) =>
   nodePod(name, server(name), { restartPolicy: 'Always', labels: { app: 'web' }, container: { ports: [{ name: 'http', containerPort: 8080 }], readinessProbe: { periodSeconds: 1, ...probe } } });
 
-async function get(url: string): Promise<string> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
-  return res.text();
+/** One GET on a connection of its own: the proxy balances connections, as kube-proxy does. */
+function get(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = httpGet(url, { agent: false, timeout: 5000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => resolve(body)).on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET ${url} timed out`))).on('error', reject);
+  });
 }
 
 const isReady = (p: { status?: { conditions?: { type: string; status: string }[] } }) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
