@@ -32,6 +32,8 @@ export const Annotation = {
   CertConfigMap: 'cdi.kubevirt.io/storage.import.certConfigMap',
   ImportPodName: 'cdi.kubevirt.io/storage.import.importPodName',
   RequiresScratch: 'cdi.kubevirt.io/storage.import.requiresScratch',
+  /** An importer was OOMKilled: the next one converts with qemu-img cache=none (CACHE_MODE=TRYNONE). CDI's spelling. */
+  RequiresDirectIo: 'cdi.kubevirt.io/storage.import.requiresDirectIo',
   PodPhase: 'cdi.kubevirt.io/storage.pod.phase',
   PodReady: 'cdi.kubevirt.io/storage.pod.ready',
   PodRestarts: 'cdi.kubevirt.io/storage.pod.restarts',

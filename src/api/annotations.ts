@@ -102,6 +102,7 @@ export interface ClaimAnnotations {
   preallocationRequested: boolean | undefined;
   preallocationApplied: boolean | undefined;
   requiresScratch: boolean | undefined;
+  requiresDirectIo: boolean | undefined;
   populatorProgress: string | undefined;
   currentCheckpoint: string | undefined;
   previousCheckpoint: string | undefined;
@@ -138,6 +139,7 @@ export function readClaimAnnotations(pvc: HasMetadata | undefined): ClaimAnnotat
     preallocationRequested: parseGoBool(a[Annotation.PreallocationRequested]),
     preallocationApplied: parseGoBool(a[Annotation.PreallocationApplied]),
     requiresScratch: parseGoBool(a[Annotation.RequiresScratch]),
+    requiresDirectIo: parseGoBool(a[Annotation.RequiresDirectIo]),
     populatorProgress: a[Annotation.PopulatorProgress],
     currentCheckpoint: a[Annotation.CurrentCheckpoint],
     previousCheckpoint: a[Annotation.PreviousCheckpoint],
@@ -199,6 +201,7 @@ export interface ClaimAnnotationPatch {
   preallocationRequested?: Write<boolean>;
   preallocationApplied?: Write<boolean>;
   requiresScratch?: Write<boolean>;
+  requiresDirectIo?: Write<boolean>;
   populatorProgress?: Write<string>;
   priorityClassName?: Write<string>;
 }
@@ -287,6 +290,7 @@ export function withClaimAnnotations<T extends HasMetadata>(pvc: T, patch: Claim
     applyWrite(a, Annotation.PreallocationRequested, patch.preallocationRequested);
     applyWrite(a, Annotation.PreallocationApplied, patch.preallocationApplied);
     applyWrite(a, Annotation.RequiresScratch, patch.requiresScratch);
+    applyWrite(a, Annotation.RequiresDirectIo, patch.requiresDirectIo);
     applyWrite(a, Annotation.PopulatorProgress, patch.populatorProgress);
     applyWrite(a, Annotation.PriorityClassName, patch.priorityClassName);
   });

@@ -34,6 +34,8 @@ export const ConditionMessage = {
   podUnschedulable: 'Importer pod cannot be scheduled',
   /** CDI's common.ScratchSpaceRequired, the worker's words and the Running condition's message. */
   scratchSpaceRequired: 'scratch space required and none found',
+  /** Ferry's words: an OOMKilled importer is started again with qemu-img cache=none. */
+  retryingWithDirectIo: 'the importer ran out of memory; a new importer converts with direct I/O (qemu-img cache=none)',
   claimBound: (claimName: string): string => `PVC ${claimName} Bound`,
   claimPending: (claimName: string): string => `PVC ${claimName} Pending`,
 } as const;

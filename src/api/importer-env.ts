@@ -32,6 +32,9 @@ export const ImporterEnv = {
   GoogleCredentials: 'GOOGLE_APPLICATION_CREDENTIALS',
 } as const;
 
+/** CACHE_MODE's one value: try qemu-img cache=none (O_DIRECT), falling back where unsupported. */
+export const CacheModeTryNone = 'TRYNONE' as const;
+
 /** `IMPORTER_SOURCE` values. */
 export const ImporterSource = {
   Http: 'http',

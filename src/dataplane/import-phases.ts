@@ -254,16 +254,28 @@ async function chooseAfterDetect(s: ImportState): Promise<ImportPhase> {
 async function convert(s: ImportState, location: ImageLocation, phase: ImportPhase): Promise<void> {
   const { target, signal } = s.opts;
   s.report(phase, 0);
-  await qemuImgConvert({
+  const run = (cache: 'none' | 'writeback') => qemuImgConvert({
     format: s.format!,
     location,
     dest: imagePath(target),
     destExists: target.kind === 'block',
-    cache: 'writeback',
+    cache,
     preallocate: s.opts.preallocation === true,
     onProgress: (fraction) => s.report(phase, fraction),
     signal,
   });
+  if (s.opts.directIo !== true) {
+    await run('writeback');
+  } else {
+    try {
+      await run('none');
+    } catch (err) {
+      // tmpfs and some FUSE filesystems refuse O_DIRECT: CDI's TRYNONE falls back the same way.
+      if (!(err instanceof DataPlaneError) || !/O_DIRECT|Invalid argument|cache mode/i.test(err.message)) throw err;
+      s.report(phase, 0);
+      await run('writeback');
+    }
+  }
   s.imageSize = s.virtualSize!;
   s.bytesWritten = s.virtualSize!;
 }

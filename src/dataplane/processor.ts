@@ -55,6 +55,12 @@ export interface ImportOptions {
   /** A directory for a scratch copy when the format needs random access the source cannot give. */
   scratchDir?: string;
   preallocation?: boolean;
+  /**
+   * Convert with qemu-img cache=none (O_DIRECT), so that the page cache does not count against a
+   * tight memory limit (CDI's CACHE_MODE=TRYNONE, set after an OOMKilled importer); where the
+   * target's filesystem refuses O_DIRECT, with cache=writeback.
+   */
+  directIo?: boolean;
   onProgress?: (p: ImportProgress) => void;
   signal: AbortSignal;
 }

@@ -75,6 +75,13 @@ describe('ferry worker import', () => {
     assert.equal(message.retryable, false);
   });
 
+  test('CACHE_MODE=TRYNONE converts with direct I/O and is byte-exact', async () => {
+    const { exitCode, message, pod } = await runWorker({ IMPORTER_SOURCE: 'http', IMPORTER_ENDPOINT: server.url('disk.qcow2'), CACHE_MODE: 'TRYNONE' });
+    assert.equal(exitCode, 0, JSON.stringify(message));
+    assert.equal(message.format, 'qcow2');
+    assert.ok((await readFile(path.join(pod.data, 'disk.img'))).subarray(0, DEFAULT_RAW.size).equals(await readFile(raw)));
+  });
+
   test('a compressed qcow2 with no scratch mounted asks for scratch space and exits 0', async () => {
     const { exitCode, message } = await runWorker({ IMPORTER_SOURCE: 'http', IMPORTER_ENDPOINT: server.url('disk.qcow2.gz') });
     assert.equal(exitCode, 0, 'the controller, not the kubelet, starts the next worker');

@@ -8,7 +8,7 @@
 // context. What differs: the image is Ferry's and runs `ferry worker import`. Pure.
 import type { V1Container, V1EnvVar, V1PersistentVolumeClaim, V1Pod, V1ResourceRequirements, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import {
-  DataVolumeContentType, ImporterEnv, ImporterSource, Label, LabelValue, PersistentVolumeMode, WorkerPath,
+  CacheModeTryNone, DataVolumeContentType, ImporterEnv, ImporterSource, Label, LabelValue, PersistentVolumeMode, WorkerPath,
   readClaimAnnotations, type ImportProxy,
 } from '../../api/index.ts';
 import { importerPodName } from '../datavolume/importer-pod.ts';
@@ -94,7 +94,7 @@ export function renderImporterEnv(input: ImporterPodInput): V1EnvVar[] {
     env(ImporterEnv.PreviousCheckpoint, claim.previousCheckpoint ?? ''),
     env(ImporterEnv.FinalCheckpoint, claim.finalCheckpoint === undefined ? '' : String(claim.finalCheckpoint)),
     env(ImporterEnv.Preallocation, String(claim.preallocationRequested ?? false)),
-    env(ImporterEnv.CacheMode, ''),
+    env(ImporterEnv.CacheMode, claim.requiresDirectIo === true ? CacheModeTryNone : ''),
   ];
   if (source.secretRef !== undefined && source.kind !== ImporterSource.Gcs) {
     vars.push(

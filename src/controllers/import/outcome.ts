@@ -15,6 +15,10 @@
 // 0. The latest run said scratch space is required (CDI's scratchSpaceRequired) -> NeedsScratch:
 //    the claim is marked requiresScratch, the pod deleted (even when retained: it did nothing),
 //    and the next pod gets a scratch claim. The Running condition says why, as CDI's does.
+// 0b. The latest run was OOMKilled and the pod did not already convert with direct I/O ->
+//    NeedsDirectIO: the claim is marked requiresDirectIo, the pod deleted, and the next pod gets
+//    CACHE_MODE=TRYNONE (qemu-img cache=none keeps the page cache out of the memory limit), as
+//    CDI does. An OOM with direct I/O already on is an ordinary failed run (Retrying).
 // 1. The latest run ended Failed with a code that will not heal -> FailedForGood: the DataVolume
 //    Failed, with a reason per code (reasons.ts) and a message saying what to do; the pod is
 //    deleted unless retainAfterCompletion asks to keep it. Never restarted by the controller.
@@ -27,12 +31,14 @@
 // 5. Pod Running -> Running (progress is read from its metrics endpoint).
 // 6. Otherwise -> Pending (scheduling, pulling the image, creating the container).
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
-import { ConditionMessage, ConditionReason, PodPhase, type ClaimAnnotationPatch, type ClaimAnnotations } from '../../api/index.ts';
+import {
+  CacheModeTryNone, ConditionMessage, ConditionReason, ImporterEnv, PodPhase, type ClaimAnnotationPatch, type ClaimAnnotations,
+} from '../../api/index.ts';
 import { claimMirrorOf, parseWorkerTermination, type WorkerTermination } from '../datavolume/observe-pod.ts';
 import type { TransferPodObservation } from '../decisions/index.ts';
 import { explainImportFailure, isImportFailureReason, terminalFailureCodes } from './reasons.ts';
 
-export type ImporterPodOutcome = 'Pending' | 'Running' | 'Retrying' | 'Succeeded' | 'FailedForGood' | 'PodLost' | 'NeedsScratch';
+export type ImporterPodOutcome = 'Pending' | 'Running' | 'Retrying' | 'Succeeded' | 'FailedForGood' | 'PodLost' | 'NeedsScratch' | 'NeedsDirectIO';
 
 export interface ImporterPodDecision {
   outcome: ImporterPodOutcome;
@@ -88,6 +94,13 @@ export function decideImporterPod(pod: V1Pod, retainAfterCompletion: boolean): I
     };
     const decision = decide('NeedsScratch', observation, true, termination);
     decision.claimMirror = { ...decision.claimMirror, requiresScratch: true };
+    return decision;
+  }
+  const directIo = pod.spec?.containers[0]?.env?.some((e) => e.name === ImporterEnv.CacheMode && e.value === CacheModeTryNone) ?? false;
+  if (run?.reason === ConditionReason.OOMKilled && !directIo) {
+    const observation: TransferPodObservation = { phase: PodPhase.Pending, restarts, reason: ConditionReason.OOMKilled, message: ConditionMessage.retryingWithDirectIo };
+    const decision = decide('NeedsDirectIO', observation, true, termination);
+    decision.claimMirror = { ...decision.claimMirror, requiresDirectIo: true };
     return decision;
   }
   if (run && isTerminalFailure(termination)) {

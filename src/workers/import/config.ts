@@ -78,6 +78,8 @@ export interface ImportConfig {
   checksum?: string;
   /** PREALLOCATION */
   preallocation: boolean;
+  /** CACHE_MODE=TRYNONE: convert with qemu-img cache=none where the target allows it. */
+  directIo: boolean;
   /** FILESYSTEM_OVERHEAD: fraction of a Filesystem volume kept free; 0 when unset (the controller
    *  passes CDIConfig's value, 0.06 by default in CDI). */
   filesystemOverhead: number;
@@ -196,6 +198,7 @@ export function parseImportConfig(env: Env): ImportConfig {
     source: parseSource(env),
     contentType,
     preallocation: parseBool(env, 'PREALLOCATION'),
+    directIo: nonEmpty(env, 'CACHE_MODE') === 'TRYNONE',
     filesystemOverhead: 0,
     pathMap: {},
   };

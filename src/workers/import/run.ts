@@ -94,6 +94,7 @@ async function runConfigured(
       ...(config.checksum !== undefined ? { checksum: config.checksum } : {}),
       ...(existsSync(scratch) ? { scratchDir: scratch } : {}),
       preallocation: config.preallocation,
+      directIo: config.directIo,
       onProgress: (p) => {
         const overall = overallFraction(p);
         // Never backwards: after a checksum read-through (50%), conversion restarts from 0.

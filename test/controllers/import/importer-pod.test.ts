@@ -188,3 +188,9 @@ test('a claim that requires scratch space gets the scratch claim at /scratch; th
   assert.deepEqual(scratch.spec, { accessModes: ['ReadWriteOnce'], volumeMode: 'Filesystem', resources: { requests: { storage: '10Gi' } }, storageClassName: 'scratchy' });
   assert.equal(renderScratchClaim(target, owner, '').spec?.storageClassName, 'fast', 'without a scratch class, the claim\'s own');
 });
+
+test('CACHE_MODE is TRYNONE once the claim requires direct I/O, empty otherwise', () => {
+  const env = (annotations: Record<string, string>) => renderImporterPod(input({ http: { url: 'http://h/disk.qcow2' } }, {}, claim({ annotations }))).spec?.containers[0]?.env;
+  assert.equal(valueOf(env({}), 'CACHE_MODE'), '');
+  assert.equal(valueOf(env({ 'cdi.kubevirt.io/storage.import.requiresDirectIo': 'true' }), 'CACHE_MODE'), 'TRYNONE');
+});

@@ -168,3 +168,21 @@ test('scratch space required: the pod is deleted even when retained, the claim m
   assert.equal(claim.running?.message, 'scratch space required and none found');
   assert.equal(isTerminalFailure(decision.termination), false);
 });
+
+test('OOMKilled: a new importer with direct I/O, once; with direct I/O already on, an ordinary failed run', () => {
+  const oom = { lastState: terminated(137, '', 'OOMKilled'), state: { waiting: { reason: 'CrashLoopBackOff' } }, restartCount: 1 };
+  const first = decideImporterPod(pod('Running', oom), false);
+  assert.equal(first.outcome, 'NeedsDirectIO');
+  assert.equal(first.deletePod, true);
+  const claim = readClaimAnnotations(withClaimAnnotations({ metadata: {} }, first.claimMirror));
+  assert.equal(claim.requiresDirectIo, true);
+  assert.equal(claim.running?.reason, 'OOMKilled');
+  assert.match(claim.running?.message ?? '', /direct I\/O/);
+
+  const withDirectIo = pod('Running', oom);
+  withDirectIo.spec = { containers: [{ name: 'importer', env: [{ name: 'CACHE_MODE', value: 'TRYNONE' }] }] };
+  const again = decideImporterPod(withDirectIo, false);
+  assert.equal(again.outcome, 'Retrying');
+  assert.equal(again.deletePod, false);
+  assert.equal(again.claimMirror.requiresDirectIo, undefined);
+});
