@@ -13,7 +13,8 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { CustomObjectsApi, CoreV1Api } from '@kubernetes/client-node';
 import pino from 'pino';
-import { DataVolumePhase, type DataVolume } from '../api/index.ts';
+import { Annotation, DataVolumePhase, type DataVolume } from '../api/index.ts';
+import { cdiResource } from '../controllers/context.ts';
 import { startEmbeddedCluster, type EmbeddedCluster } from '../cluster/index.ts';
 import { loadKubeConfig } from '../kube/config.ts';
 
@@ -99,7 +100,7 @@ function dataVolumeManifest(name: string, url: string, sizeMiB: number): DataVol
   return {
     apiVersion: 'cdi.kubevirt.io/v1beta1',
     kind: 'DataVolume',
-    metadata: { name, namespace: 'default', annotations: { 'cdi.kubevirt.io/storage.deleteAfterCompletion': 'false' } },
+    metadata: { name, namespace: 'default', annotations: { [Annotation.DeleteAfterCompletion]: 'false' } },
     spec: { source: { http: { url } }, storage: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: request } } } },
   } as DataVolume;
 }
@@ -114,13 +115,13 @@ async function waitForImport(custom: CustomObjectsApi, name: string, timeoutMs: 
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
-    const dv = (await custom.getNamespacedCustomObject({ group: 'cdi.kubevirt.io', version: 'v1beta1', plural: 'datavolumes', namespace: 'default', name })) as DataVolume;
+    const dv = (await custom.getNamespacedCustomObject({ ...cdiResource.dataVolumes, namespace: 'default', name })) as DataVolume;
     const line = `  phase ${dv.status?.phase || '(none yet)'}, progress ${dv.status?.progress ?? 'N/A'}, restarts ${dv.status?.restartCount ?? 0}`;
     if (line !== last) say(line);
     last = line;
     if (dv.status?.phase === DataVolumePhase.Succeeded || dv.status?.phase === DataVolumePhase.Failed) return dv;
     if (Date.now() > deadline) throw new Error(`DataVolume default/${name} is still ${dv.status?.phase ?? 'without a phase'} after ${timeoutMs / 1000} s: ${describeFailure(dv)}`);
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -148,7 +149,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     const name = `demo-${Date.now().toString(36)}`;
     say(`4. creating DataVolume default/${name} importing ${served.url}`);
     await custom.createNamespacedCustomObject({
-      group: 'cdi.kubevirt.io', version: 'v1beta1', plural: 'datavolumes', namespace: 'default', body: dataVolumeManifest(name, served.url, opts.sizeMiB),
+      ...cdiResource.dataVolumes, namespace: 'default', body: dataVolumeManifest(name, served.url, opts.sizeMiB),
     });
     const dv = await waitForImport(custom, name, opts.timeoutSeconds * 1000);
     if (dv.status?.phase !== DataVolumePhase.Succeeded) throw new Error(`DataVolume default/${name} Failed: ${describeFailure(dv)}`);
