@@ -15,6 +15,7 @@ import { compressFile, convertRaw, makeRawImage, makeTempDir, referenceRaw } fro
 let cluster: TestCluster;
 let tmp: { dir: string; remove: () => Promise<void> };
 let server: FaultServer;
+let slow: FaultServer;
 let reference: string;
 
 before(async () => {
@@ -22,12 +23,15 @@ before(async () => {
   const raw = await makeRawImage(path.join(tmp.dir, 'disk.raw'));
   const qcow2 = await convertRaw(raw, path.join(tmp.dir, 'disk.qcow2'), 'qcow2');
   reference = await referenceRaw(qcow2, 'qcow2', path.join(tmp.dir, 'disk.qcow2.raw'));
-  server = await startFaultServer({ body: await compressFile(qcow2, 'gz') });
+  const gz = await compressFile(qcow2, 'gz');
+  server = await startFaultServer({ body: gz });
+  slow = await startFaultServer({ body: gz, faults: { bytesPerSecond: 256 * 1024 } });
   cluster = await startTestCluster();
   await cluster.startController();
 });
 
 after(async () => {
+  await slow?.close();
   await server?.close();
   await cluster?.close();
   await tmp?.remove();
@@ -59,4 +63,25 @@ test('a qcow2.gz over http: a second worker with a scratch claim finishes it, by
     const claims = await cluster.core.listNamespacedPersistentVolumeClaim({ namespace: 'default' });
     return !claims.items.some((c) => c.metadata?.name === 'gz-qcow2-scratch');
   });
+});
+
+test('the importer pod deleted while it uses scratch space: a new pod with a fresh scratch claim finishes', async () => {
+  await cluster.kubectlOk(['apply', '-f', '-'], httpDataVolumeYaml('gz-deleted', slow.url, { size: '64Mi' }));
+  const first = await waitFor('the importer with its scratch claim to run', async () => {
+    const pod = await cluster.core.readNamespacedPod({ namespace: 'default', name: 'importer-gz-deleted' }).catch(() => undefined);
+    const scratch = pod?.spec?.volumes?.some((v) => v.persistentVolumeClaim?.claimName === 'gz-deleted-scratch');
+    return scratch && pod?.status?.phase === 'Running' ? pod : undefined;
+  }, 120_000);
+  const firstScratch = await cluster.core.readNamespacedPersistentVolumeClaim({ namespace: 'default', name: 'gz-deleted-scratch' });
+  await cluster.core.deleteNamespacedPod({ namespace: 'default', name: 'importer-gz-deleted' });
+
+  const second = await waitFor('a new importer with a new scratch claim', async () => {
+    const pod = await cluster.core.readNamespacedPod({ namespace: 'default', name: 'importer-gz-deleted' }).catch(() => undefined);
+    if (!pod || pod.metadata?.uid === first.metadata?.uid) return undefined;
+    const scratch = await cluster.core.readNamespacedPersistentVolumeClaim({ namespace: 'default', name: 'gz-deleted-scratch' }).catch(() => undefined);
+    return scratch && scratch.metadata?.uid !== firstScratch.metadata?.uid ? { pod, scratch } : undefined;
+  }, 120_000);
+  assert.equal(second.scratch.metadata?.ownerReferences?.[0]?.uid, second.pod.metadata?.uid, 'the new scratch claim belongs to the new pod');
+  await waitForPhase(cluster, 'default', 'gz-deleted', 'Succeeded', 240_000);
+  await assertSameDisk(path.join(await volumePathOf(cluster, 'default', 'gz-deleted'), 'disk.img'), reference);
 });

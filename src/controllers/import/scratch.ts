@@ -38,9 +38,30 @@ export function renderScratchClaim(pvc: V1PersistentVolumeClaim, pod: V1Pod, scr
 }
 
 /**
- * Makes sure the scratch claim of `pod` exists (after a crash between the pod's creation and
- * the claim's, the next reconcile makes it). A scratch claim left over from an earlier pod and
- * still terminating makes the caller wait.
+ * Before an importer pod with scratch space is created: a scratch claim left from an earlier
+ * pod is deleted (not left to the garbage collector), and true says to wait until it is gone,
+ * so that the new pod never starts on a claim about to be collected.
+ */
+export async function clearStaleScratchClaim(ctx: ControllerContext, pvc: V1PersistentVolumeClaim): Promise<boolean> {
+  const namespace = pvc.metadata?.namespace ?? '';
+  const stale = ctx.caches.claims.get(scratchClaimName(pvc.metadata?.name ?? ''), namespace);
+  if (!stale) return false;
+  if (!stale.metadata?.deletionTimestamp) {
+    try {
+      await ctx.core.deleteNamespacedPersistentVolumeClaim({
+        name: stale.metadata?.name ?? '', namespace, body: { preconditions: { uid: stale.metadata?.uid ?? '' } },
+      });
+    } catch (err) {
+      const code = toKubeError(err).code;
+      if (code !== 'ENOTFOUND' && code !== 'ECONFLICT') throw err;
+    }
+  }
+  return true;
+}
+
+/**
+ * Makes sure the scratch claim of `pod` exists: after a crash between the pod's creation and the
+ * claim's, the next reconcile makes it. 'wait' when a claim of that name belongs to another pod.
  */
 export async function ensureScratchClaim(ctx: ControllerContext, pvc: V1PersistentVolumeClaim, pod: V1Pod, scratchStorageClass: string | undefined): Promise<'ready' | 'wait'> {
   const body = renderScratchClaim(pvc, pod, scratchStorageClass);

@@ -28,7 +28,7 @@ import { renderImporterPod, progressOwnerUID } from './importer-pod.ts';
 import { decideImporterPod, failedForGoodFromClaim } from './outcome.ts';
 import { readImportProgress } from './progress.ts';
 import { probeImportVirtualSize } from './probe-source.ts';
-import { ensureScratchClaim } from './scratch.ts';
+import { clearStaleScratchClaim, ensureScratchClaim } from './scratch.ts';
 import { importSourceOf, type ImportSourceKind } from './source.ts';
 
 /** How often a running import's progress is read (CDI requeues running imports the same way). */
@@ -75,6 +75,7 @@ async function startImporter(input: PopulateInput, pvc: V1PersistentVolumeClaim)
   });
   if (!decision.start) return {};
   const scratch = claim.requiresScratch === true;
+  if (scratch && (await clearStaleScratchClaim(ctx, pvc))) return { requeueAfterMs: 500 };
   const body = renderImporterPod({
     pvc,
     source,
