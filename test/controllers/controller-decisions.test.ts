@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
 import type { CDI, CDIConfig, DataVolume } from '../../src/api/index.ts';
-import { buildClaim } from '../../src/controllers/datavolume/claim-template.ts';
+import { renderClaim } from '../../src/controllers/decisions/index.ts';
 import { buildImporterPod, importerPodName, workerPodName } from '../../src/controllers/datavolume/importer-pod.ts';
 import { claimMirrorOf, observeWorkerPod, parseWorkerTermination } from '../../src/controllers/datavolume/observe-pod.ts';
 import { decideWorkerStart, type WorkerStartInput } from '../../src/controllers/datavolume/worker-gate.ts';
@@ -69,12 +69,12 @@ const dv: DataVolume = {
   spec: { source: { blank: {} }, priorityClassName: 'high', pvc: {} },
 };
 
-test('buildClaim: CDI\'s labels, passed-through annotations, owner and populate annotations', () => {
-  const claim = buildClaim({
+test('renderClaim: CDI\'s labels, passed-through annotations (not kubectl\'s last-applied), owner and populate annotations', () => {
+  const claim = renderClaim({
     dv,
     spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
-    preallocation: true,
-    populate: { source: 'none', importPodName: 'importer-disk' },
+    preallocationDefault: true,
+    annotations: { source: 'none', importPodName: 'importer-disk' },
   });
   assert.deepEqual(claim.metadata?.labels, { app: 'containerized-data-importer', 'alerts.k8s.io/KubePersistentVolumeFillingUp': 'disabled', team: 'a' });
   assert.deepEqual(claim.metadata?.annotations, {
@@ -88,7 +88,7 @@ test('buildClaim: CDI\'s labels, passed-through annotations, owner and populate 
     'cdi.kubevirt.io/storage.import.importPodName': 'importer-disk',
   });
   assert.deepEqual(claim.metadata?.ownerReferences, [{ apiVersion: 'cdi.kubevirt.io/v1beta1', kind: 'DataVolume', name: 'disk', uid: 'dv-uid', controller: true, blockOwnerDeletion: true }]);
-  const block = buildClaim({ dv, spec: { volumeMode: 'Block' }, preallocation: false, populate: {} });
+  const block = renderClaim({ dv, spec: { volumeMode: 'Block' } });
   assert.equal(block.metadata?.labels?.['alerts.k8s.io/KubePersistentVolumeFillingUp'], undefined);
 });
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startTestCluster, waitFor, type TestCluster } from '../controllers/harness.ts';
-import { condition, httpDataVolumeYaml } from '../controllers/import/e2e.ts';
+import { httpDataVolumeYaml } from '../controllers/import/e2e.ts';
 import { startFaultServer, type FaultServer } from '../fixtures/fault-server.ts';
 import { convertRaw, makeRawImage, makeTempDir } from '../fixtures/images.ts';
 
@@ -36,11 +36,10 @@ test('an OOMKilled importer is replaced by one converting with direct I/O', asyn
     (await cluster.kubectlOk(['get', 'cdiconfig', 'config', '-o', 'jsonpath={.status.defaultPodResourceRequirements.limits.memory}'])) === '32Mi');
   await cluster.kubectlOk(['apply', '-f', '-'], httpDataVolumeYaml('oom', server.url, { size: '64Mi' }));
 
-  const pvc = await waitFor('the claim to require direct I/O', async () => {
+  await waitFor('the claim to require direct I/O', async () => {
     const claim = await cluster.core.readNamespacedPersistentVolumeClaim({ namespace: 'default', name: 'oom' }).catch(() => undefined);
     return claim?.metadata?.annotations?.['cdi.kubevirt.io/storage.import.requiresDirectIo'] === 'true' ? claim : undefined;
   }, 120_000);
-  assert.ok(pvc.metadata?.annotations?.['cdi.kubevirt.io/storage.condition.running.reason'] !== undefined);
 
   const second = await waitFor('an importer pod with CACHE_MODE=TRYNONE', async () => {
     const pod = await cluster.core.readNamespacedPod({ namespace: 'default', name: 'importer-oom' }).catch(() => undefined);
@@ -56,7 +55,6 @@ test('an OOMKilled importer is replaced by one converting with direct I/O', asyn
     return (current?.status?.restartCount ?? 0) > 0 ? current : undefined;
   }, 120_000);
   assert.notEqual(dv.status?.phase, 'Failed');
-  assert.equal(condition(dv, 'Running')?.status, 'False');
   const pod = await cluster.core.readNamespacedPod({ namespace: 'default', name: 'importer-oom' });
   assert.equal(pod.metadata?.uid, second.metadata?.uid, 'the pod with direct I/O is kept and restarted, not replaced');
   await cluster.kubectlOk(['delete', 'dv', 'oom', '--wait=false']);

@@ -16,9 +16,8 @@ import {
 import { kube, toKubeError } from '../../kube/errors.ts';
 import { mergePatch } from '../../kube/patch.ts';
 import { cdiResource, type ControllerContext } from '../context.ts';
-import { renderPvcSpec, resolveStorageClass, shouldAdoptClaim, type CDIConfigComputation } from '../decisions/index.ts';
+import { renderClaim, renderPvcSpec, resolveStorageClass, shouldAdoptClaim, type CDIConfigComputation } from '../decisions/index.ts';
 import { annotationsMergePatch } from '../patches.ts';
-import { buildClaim } from './claim-template.ts';
 import type { PopulateStep } from './populate.ts';
 
 export type ClaimSyncResult =
@@ -112,8 +111,7 @@ export async function syncClaim(input: ClaimSyncInput): Promise<ClaimSyncResult>
   }
   if ('error' in rendered) return { dv, syncError: { reason: rendered.error.reason, message: rendered.error.message } };
 
-  const preallocation = dv.spec.preallocation ?? settings.status.preallocation ?? false;
-  const body = buildClaim({ dv, spec: rendered.spec, preallocation, populate: step.claimAnnotations(dv) });
+  const body = renderClaim({ dv, spec: rendered.spec, preallocationDefault: settings.status.preallocation ?? false, annotations: step.claimAnnotations(dv) });
   try {
     const pvc = await kube(ctx.core.createNamespacedPersistentVolumeClaim({ namespace, body }));
     ctx.logger.info({ dataVolume: `${namespace}/${name}`, reconcileID: input.reconcileID }, 'claim created');

@@ -27,6 +27,9 @@ export function dataVolumeOperation(dv: DataVolume, dataSource?: DataSource): Da
   return 'None';
 }
 
+/** Annotations not passed on: kubectl's record of what was applied describes the DataVolume. */
+const notPassedThrough = new Set(['kubectl.kubernetes.io/last-applied-configuration']);
+
 export interface RenderClaimInput {
   dv: DataVolume;
   /** From renderPvcSpec. */
@@ -58,7 +61,7 @@ export function renderClaim(input: RenderClaimInput): V1PersistentVolumeClaim {
       name: dv.metadata.name ?? '',
       namespace: dv.metadata.namespace ?? '',
       labels,
-      annotations: { ...(dv.metadata.annotations ?? {}) },
+      annotations: Object.fromEntries(Object.entries(dv.metadata.annotations ?? {}).filter(([key]) => !notPassedThrough.has(key))),
       ownerReferences: [dataVolumeOwnerReference(dv)],
     },
     spec: structuredClone(input.spec),
