@@ -18,6 +18,7 @@ import { startApiServer } from '../src/cluster/apiserver/index.ts';
 import { startControllerManager } from '../src/cluster/kcm/index.ts';
 import { startNodeAgent } from '../src/cluster/node/agent.ts';
 import { installFerry } from '../src/controllers/index.ts';
+import { loadKubeConfig } from '../src/kube/config.ts';
 
 const adoptions = Number(process.argv[2] ?? 1000);
 const blanks = Number(process.argv[3] ?? 200);
@@ -87,8 +88,7 @@ const root = await mkdtemp(join(tmpdir(), 'ferry-bench-dv-'));
 const stateDir = join(root, 'state');
 const logger = pino({ level: 'silent' });
 const server = await startApiServer({ stateDir, port: 0, logger });
-const kubeConfig = new k8s.KubeConfig();
-kubeConfig.loadFromFile(server.kubeconfigPath);
+const kubeConfig = loadKubeConfig(server.kubeconfigPath);
 const kcm = await startControllerManager({ kubeConfig, caPem: server.caPem, logger });
 const agent = await startNodeAgent({ kubeConfig, stateDir, capacityBytes: 64 * 2 ** 30, logger });
 await installFerry(kubeConfig);
