@@ -13,6 +13,7 @@ import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHttpSource } from '../src/dataplane/sources/http.ts';
+import { recycleChunk } from '../src/dataplane/sources/socket-exchange.ts';
 import { startFaultServer } from '../test/fixtures/fault-server.ts';
 
 const MiB = 1024 * 1024;
@@ -82,7 +83,10 @@ async function main(): Promise<void> {
     });
   }
 
-  /** Writes like a sink would: batches of about 4 MiB with writev, one write in flight while reading on. */
+  /**
+   * Writes like a sink would: batches of about 4 MiB with writev, one write in flight while
+   * reading on, slabs recycled.
+   */
   async function ferry(url: string, out: string, parallel: number): Promise<number> {
     const source = createHttpSource({ url, parallel });
     const fh = await open(out, 'w');
@@ -94,7 +98,9 @@ async function main(): Promise<void> {
       let inFlight: Promise<unknown> = Promise.resolve();
       const flush = async (): Promise<void> => {
         await inFlight;
-        inFlight = fh.writev(batch, position);
+        const written = batch;
+        // As the sink does: a chunk's slab goes back to the source once it is on disk.
+        inFlight = fh.writev(written, position).then(() => written.forEach(recycleChunk));
         position += batched;
         batch = [];
         batched = 0;
