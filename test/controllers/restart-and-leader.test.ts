@@ -65,8 +65,12 @@ test('two controllers: only the leader acts; the other takes over when it stops'
     await boundClaim(cluster, name);
     await cluster.kubectlOk(['apply', '-f', '-'], blankDataVolumeYaml(name, { size: '16Mi', annotations: adopting }));
     await waitForPhase(cluster, 'default', name, 'Succeeded');
-    const events = await cluster.core.listNamespacedEvent({ namespace: 'default', fieldSelector: `involvedObject.name=${name}` });
-    return new Set(events.items.filter((e) => e.involvedObject.kind === 'DataVolume').map((e) => e.source?.host));
+    // Events are recorded after the status write, without holding the reconcile up.
+    return waitFor(`events about ${name}`, async () => {
+      const events = await cluster.core.listNamespacedEvent({ namespace: 'default', fieldSelector: `involvedObject.name=${name}` });
+      const hosts = new Set(events.items.filter((e) => e.involvedObject.kind === 'DataVolume').map((e) => e.source?.host));
+      return hosts.size > 0 ? hosts : undefined;
+    });
   };
   assert.deepEqual([...(await actedOn('led-1'))], [leader.identity]);
 

@@ -13,7 +13,8 @@ import { buildPathMap, pathMapEnv, podIpEnv } from './path-map.ts';
 import { type PodIdentity, containerDir, containerLogPath, pidFilePath, podDir, terminationLogPath } from './pod-paths.ts';
 import { planPodStep } from './pod-step-decide.ts';
 import { initialProbeState, nextProbeState, probeThresholds } from './probe-decide.ts';
-import { ContainerProcess } from './process.ts';
+import type { ProcessLauncher } from './launcher.ts';
+import { ContainerProcess, type ContainerProcessSpec } from './process.ts';
 import { runProbe } from './probes.ts';
 import type { CrashLoopPolicy } from './restart-decide.ts';
 import { type PodStatusJson, computePodStatus, timeString } from './status-decide.ts';
@@ -34,6 +35,8 @@ export interface PodRuntimeDeps {
   onEvent?: (type: 'Normal' | 'Warning', reason: string, message: string) => void;
   logger?: Logger;
   memoryPollMs?: number;
+  /** Starts the containers' processes from a small process of its own (launcher.ts); without it, from this one. */
+  launcher?: ProcessLauncher;
 }
 
 export const agentRestartMessage = "the node agent restarted and the container's process ended with it";
@@ -210,7 +213,7 @@ export class PodRuntime {
     const memory = container.resources?.limits?.['memory'];
     const memoryLimitBytes = memory !== undefined ? Number(parseQuantity(String(memory)) ?? 0n) : undefined;
     const cwd = (container.workingDir && pathMap.map[container.workingDir]) || dir;
-    const proc = ContainerProcess.start({
+    const spec: ContainerProcessSpec = {
       argv,
       env: fullEnv,
       cwd,
@@ -219,7 +222,8 @@ export class PodRuntime {
       terminationMessagePolicy: container.terminationMessagePolicy === 'FallbackToLogsOnError' ? 'FallbackToLogsOnError' : 'File',
       ...(memoryLimitBytes ? { memoryLimitBytes } : {}),
       ...(this.#deps.memoryPollMs ? { memoryPollMs: this.#deps.memoryPollMs } : {}),
-    });
+    };
+    const proc = this.#deps.launcher ? await ContainerProcess.launch(spec, this.#deps.launcher) : ContainerProcess.start(spec);
     rec.restartCount = restart;
     rec.running = { pid: proc.pid, containerID: containerIdFor(proc.pid), startedAt: proc.startedAt };
     rec.waiting = undefined;

@@ -6,9 +6,10 @@
 // 4. on exit, the termination message is read from its file (at most 4096 bytes), falling back
 //    to the log's tail when the policy says FallbackToLogsOnError and the container failed;
 // 5. stop(grace) sends SIGTERM, then SIGKILL once the grace period has passed.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { open, readFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { appendFile, open, readFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
+import type { ProcessExit, ProcessLauncher } from './launcher.ts';
 
 export interface ContainerProcessSpec {
   argv: string[];
@@ -35,48 +36,67 @@ export interface ContainerExit {
 
 const maxMessageBytes = 4096;
 
+/** A started process, however it was started: its pid, and how it ends. */
+interface ProcessHandle {
+  pid: number;
+  /** Resolves when it ends; `startError` when it never started. */
+  ended: Promise<ProcessExit & { startError?: string }>;
+  /** Flushes what the agent itself still writes to the log (direct spawns pipe through it). */
+  closeLog(): Promise<void>;
+}
+
 export class ContainerProcess {
   readonly pid: number;
   readonly startedAt: Date;
   readonly exited: Promise<ContainerExit>;
-  #child: ChildProcess;
   #oomKilled = false;
   #memoryTimer: NodeJS.Timeout | undefined;
   #done = false;
 
-  private constructor(child: ChildProcess, spec: ContainerProcessSpec) {
-    this.#child = child;
-    this.pid = child.pid ?? -1;
+  private constructor(handle: ProcessHandle, spec: ContainerProcessSpec) {
+    this.pid = handle.pid;
     this.startedAt = new Date();
-    const log = createWriteStream(spec.logPath, { flags: 'a' });
-    child.stdout?.pipe(log, { end: false });
-    child.stderr?.pipe(log, { end: false });
-    if (spec.memoryLimitBytes) this.#watchMemory(spec.memoryLimitBytes, spec.memoryPollMs ?? 200);
-    this.exited = new Promise((resolve) => {
-      const finish = async (code: number | null, signal: NodeJS.Signals | null) => {
-        this.#done = true;
-        clearInterval(this.#memoryTimer);
-        await new Promise<void>((r) => log.end(r));
-        const exitCode = code ?? (signal === 'SIGKILL' ? 137 : signal === 'SIGTERM' ? 143 : 1);
-        const reason: ContainerExitReason = this.#oomKilled ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error';
-        const message = await terminationMessage(spec, exitCode !== 0);
-        resolve({ exitCode: this.#oomKilled ? 137 : exitCode, ...(signal ? { signal } : {}), reason, message, startedAt: this.startedAt, finishedAt: new Date() });
-      };
-      child.on('exit', (code, signal) => void finish(code, signal));
-      child.on('error', (err) => {
-        if (this.#done) return;
-        log.write(`failed to start container: ${err.message}\n`);
-        void finish(127, null);
-      });
+    if (spec.memoryLimitBytes && handle.pid > 0) this.#watchMemory(spec.memoryLimitBytes, spec.memoryPollMs ?? 200);
+    this.exited = handle.ended.then(async ({ code, signal, startError }) => {
+      this.#done = true;
+      clearInterval(this.#memoryTimer);
+      await handle.closeLog();
+      if (startError !== undefined) {
+        await appendFile(spec.logPath, `failed to start container: ${startError}\n`).catch(() => undefined);
+        return { exitCode: 127, reason: 'Error' as const, message: await terminationMessage(spec, true), startedAt: this.startedAt, finishedAt: new Date() };
+      }
+      const exitCode = code ?? (signal === 'SIGKILL' ? 137 : signal === 'SIGTERM' ? 143 : 1);
+      const reason: ContainerExitReason = this.#oomKilled ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error';
+      const message = await terminationMessage(spec, exitCode !== 0);
+      return { exitCode: this.#oomKilled ? 137 : exitCode, ...(signal ? { signal } : {}), reason, message, startedAt: this.startedAt, finishedAt: new Date() };
     });
   }
 
-  /** Starts the process; never throws for a missing executable (the exit reports it, as a runtime would). */
+  /**
+   * Starts the process from this process; never throws for a missing executable (the exit
+   * reports it, as a runtime would). Its output is piped to the log through this process.
+   */
   static start(spec: ContainerProcessSpec): ContainerProcess {
     const [file, ...args] = spec.argv;
     if (!file) throw new Error('container has no command to run');
     const child = spawn(file, args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    return new ContainerProcess(child, spec);
+    const log = createWriteStream(spec.logPath, { flags: 'a' });
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
+    const ended = new Promise<ProcessExit & { startError?: string }>((resolve) => {
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+      child.once('error', (err) => resolve({ code: null, signal: null, startError: err.message }));
+    });
+    return new ContainerProcess({ pid: child.pid ?? -1, ended, closeLog: () => new Promise<void>((r) => log.end(r)) }, spec);
+  }
+
+  /** Starts the process through the node's launcher (launcher.ts), which hands it the log file. */
+  static async launch(spec: ContainerProcessSpec, launcher: ProcessLauncher): Promise<ContainerProcess> {
+    const result = await launcher.launch({ argv: spec.argv, env: spec.env, cwd: spec.cwd, logPath: spec.logPath });
+    const handle: ProcessHandle = 'error' in result
+      ? { pid: -1, ended: Promise.resolve({ code: null, signal: null, startError: result.error }), closeLog: async () => undefined }
+      : { pid: result.pid, ended: result.exited, closeLog: async () => undefined };
+    return new ContainerProcess(handle, spec);
   }
 
   #watchMemory(limit: number, pollMs: number): void {
@@ -92,11 +112,12 @@ export class ContainerProcess {
   }
 
   #signalGroup(signal: NodeJS.Signals): void {
+    if (this.pid <= 0) return;
     try {
       process.kill(-this.pid, signal);
     } catch {
       try {
-        this.#child.kill(signal);
+        process.kill(this.pid, signal);
       } catch {
         // Already gone.
       }
