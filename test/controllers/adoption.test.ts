@@ -72,8 +72,10 @@ test('the annotation "false" wins over the gate: the claim is not adopted', asyn
   const pvc = await cluster.core.readNamespacedPersistentVolumeClaim({ namespace: 'default', name: 'dv3' });
   assert.equal(pvc.metadata?.ownerReferences, undefined);
   await noWorkerPod('dv3');
-  const events = await cluster.core.listNamespacedEvent({ namespace: 'default', fieldSelector: 'involvedObject.name=dv3' });
-  assert.ok(events.items.some((e) => e.reason === 'ErrResourceExists' && e.type === 'Warning'));
+  await waitFor('a Warning ErrResourceExists event about dv3', async () => {
+    const events = await cluster.core.listNamespacedEvent({ namespace: 'default', fieldSelector: 'involvedObject.name=dv3' });
+    return events.items.some((e) => e.reason === 'ErrResourceExists' && e.type === 'Warning');
+  });
   await setGates(['HonorWaitForFirstConsumer']);
 });
 

@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { filesystemUsableSize } from '../../src/workers/import/config.ts';
-import { blankDataVolumeYaml, startTestCluster, waitFor, waitForPhase, type TestCluster } from './harness.ts';
+import { blankDataVolumeYaml, startTestCluster, waitFor, waitForEventReasons, waitForPhase, type TestCluster } from './harness.ts';
 
 let cluster: TestCluster;
 
@@ -55,10 +55,8 @@ test('a blank Filesystem DataVolume gets a sparse disk.img of the usable size an
     const pods = await cluster.core.listNamespacedPod({ namespace: 'default' });
     return !pods.items.some((p) => p.metadata?.name === 'importer-blank-fs');
   });
-  const events = await cluster.core.listNamespacedEvent({ namespace: 'default', fieldSelector: 'involvedObject.name=blank-fs' });
-  const reasons = events.items.filter((e) => e.involvedObject.kind === 'DataVolume').map((e) => e.reason);
-  assert.ok(reasons.includes('ImportSucceeded'), `events: ${reasons.join(', ')}`);
-  assert.ok(reasons.includes('Bound'), `events: ${reasons.join(', ')}`);
+  const reasons = await waitForEventReasons(cluster, 'blank-fs', ['ImportSucceeded', 'Bound']);
+  assert.ok(reasons.includes('ImportSucceeded') && reasons.includes('Bound'), `events: ${reasons.join(', ')}`);
 });
 
 test('a blank Block DataVolume is Succeeded and its device has the requested size', async () => {

@@ -112,6 +112,23 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   }
 }
 
+/**
+ * The reasons of the events about the DataVolume `name`, once every reason in `wanted` is among
+ * them (the recorder writes events after the status, without holding the reconcile up).
+ */
+export async function waitForEventReasons(cluster: TestCluster, name: string, wanted: readonly string[], namespace = 'default'): Promise<string[]> {
+  let reasons: string[] = [];
+  try {
+    return await waitFor(`events ${wanted.join(', ')} about DataVolume ${namespace}/${name}`, async () => {
+      const events = await cluster.core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${name}` });
+      reasons = events.items.filter((e) => e.involvedObject.kind === 'DataVolume').map((e) => e.reason ?? '');
+      return wanted.every((r) => reasons.includes(r)) ? reasons : undefined;
+    }, 30_000);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; seen: ${reasons.join(', ')}`, { cause: err });
+  }
+}
+
 /** Waits until the DataVolume has `phase`; returns it. */
 export function waitForPhase(cluster: TestCluster, namespace: string, name: string, phase: string, timeoutMs = 60_000): Promise<DataVolume> {
   return waitFor(`DataVolume ${namespace}/${name} to be ${phase}`, async () => {

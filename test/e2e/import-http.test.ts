@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { parseQuantity } from '../../src/api/index.ts';
-import { startTestCluster, waitFor, waitForPhase, type TestCluster } from '../controllers/harness.ts';
+import { startTestCluster, waitFor, waitForEventReasons, waitForPhase, type TestCluster } from '../controllers/harness.ts';
 import { assertSameDisk, condition, httpDataVolumeYaml, volumePathOf } from '../controllers/import/e2e.ts';
 import { startFaultServer, type FaultServer } from '../fixtures/fault-server.ts';
 import { createTestCA } from '../fixtures/test-ca.ts';
@@ -57,8 +57,7 @@ test('a raw image over http: Succeeded, byte-exact, 100.0%, no restarts, the imp
     const pods = await cluster.core.listNamespacedPod({ namespace: 'default' });
     return !pods.items.some((p) => p.metadata?.name === 'importer-http-raw');
   });
-  const events = await cluster.core.listNamespacedEvent({ namespace: 'default', fieldSelector: 'involvedObject.name=http-raw' });
-  const reasons = events.items.filter((e) => e.involvedObject.kind === 'DataVolume').map((e) => e.reason);
+  const reasons = await waitForEventReasons(cluster, 'http-raw', ['ImportScheduled', 'ImportSucceeded']);
   for (const reason of ['ImportScheduled', 'ImportSucceeded']) assert.ok(reasons.includes(reason), `events: ${reasons.join(', ')}`);
 });
 

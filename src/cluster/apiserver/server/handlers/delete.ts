@@ -81,7 +81,40 @@ export async function handleDeleteCollection(rr: ResourceRequest): Promise<void>
 }
 
 /** Deletes one live object under `opts` (finalizers, grace, propagation); shared with pods/eviction. */
+/** Attempts at a deletion that races other writers before the client sees 409 (kube-apiserver retries the same way). */
+const DELETE_ATTEMPTS = 8;
+
+/**
+ * Deletes `live`. A concurrent write between the read and the commit (a controller updating
+ * status) is not the client's conflict: as kube-apiserver's GuaranteedUpdate does, the deletion
+ * is done again on the object as it is now, unless the client made a resourceVersion its
+ * precondition.
+ */
 export async function deleteOne(
+  rr: ResourceRequest,
+  live: KubeObject,
+  opts: DeleteOptions,
+  checkPreconditions: boolean,
+): Promise<{ object: KubeObject; stays: boolean }> {
+  const pinned = checkPreconditions && opts.preconditions?.resourceVersion !== undefined && opts.preconditions.resourceVersion !== null;
+  let current = live;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deleteAttempt(rr, current, opts, checkPreconditions);
+    } catch (err) {
+      const raced = err instanceof StoreError && err.code === 'ECONFLICT';
+      if (!raced || pinned || attempt >= DELETE_ATTEMPTS) {
+        if (raced) throw conflict(rr.served, current.metadata.name ?? '', 'the object has been modified; please apply your changes to the latest version and try again');
+        throw err;
+      }
+      const now = rr.ctx.store.get(storeKey(rr.served, current.metadata.namespace ?? '', current.metadata.name ?? ''));
+      if (now === undefined) throw notFound(rr.served, current.metadata.name ?? '');
+      current = now;
+    }
+  }
+}
+
+async function deleteAttempt(
   rr: ResourceRequest,
   live: KubeObject,
   opts: DeleteOptions,
@@ -147,6 +180,7 @@ export async function deleteOne(
     try {
       return { object: await ctx.store.update(key, next, { expectRV: live.metadata.resourceVersion! }), stays };
     } catch (err) {
+      if (err instanceof StoreError && err.code === 'ECONFLICT') throw err;
       throw toApiError(served, name, err);
     }
   }
@@ -155,9 +189,7 @@ export async function deleteOne(
   try {
     return { object: await ctx.store.delete(key, { expectRV: live.metadata.resourceVersion! }), stays: false };
   } catch (err) {
-    if (err instanceof StoreError && err.code === 'ECONFLICT') {
-      throw conflict(served, name, 'the object has been modified; please apply your changes to the latest version and try again');
-    }
+    if (err instanceof StoreError && err.code === 'ECONFLICT') throw err;
     throw toApiError(served, name, err);
   }
 }
