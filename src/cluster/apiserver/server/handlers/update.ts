@@ -46,7 +46,8 @@ export async function handleUpdate(rr: ResourceRequest): Promise<void> {
     dryRun,
     directive,
     manager,
-    retryOnConflict: false,
+    // An unconditional update (no resourceVersion) is redone against whatever is stored now.
+    retryOnConflict: obj.metadata.resourceVersion === undefined || obj.metadata.resourceVersion === '',
     compute: (live) => {
       const rv = obj.metadata.resourceVersion;
       if (rv === undefined || rv === '') {
