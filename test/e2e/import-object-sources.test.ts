@@ -9,7 +9,8 @@ import { after, before, test } from 'node:test';
 import { startTestCluster, waitForPhase, type TestCluster } from '../controllers/harness.ts';
 import { assertSameDisk, condition, volumePathOf } from '../controllers/import/e2e.ts';
 import { startFaultServer, type FaultServer } from '../fixtures/fault-server.ts';
-import { convertRaw, makeRawImage, makeTempDir, referenceRaw } from '../fixtures/images.ts';
+import { DEFAULT_RAW, convertRaw, makeRawImage, makeTempDir, referenceRaw } from '../fixtures/images.ts';
+import { parseQuantity } from '../../src/api/index.ts';
 import { pushImage, startRegistry, type RegistryServer } from '../fixtures/registry-server.ts';
 import { S3RVER_ACCESS_KEY_ID, S3RVER_SECRET_KEY, startS3Server, type S3Server } from '../fixtures/s3-server.ts';
 
@@ -112,6 +113,28 @@ test('a gcs DataVolume (public object): Succeeded and byte-exact', async () => {
   assert.equal(dv.status?.progress, '100.0%');
   await assertSameDisk(path.join(await volumePathOf(cluster, 'default', 'from-gcs'), 'disk.img'), qcow2Reference);
   assert.ok(gcs.requests.some((r) => r.path === '/images/fedora/disk.qcow2'), 'the object was read path-style from the endpoint');
+});
+
+test('a gcs DataVolume without a size: the claim is sized from the probed public object', async () => {
+  const url = new URL(gcs.url);
+  await cluster.kubectlOk(['apply', '-f', '-'], `apiVersion: cdi.kubevirt.io/v1beta1
+kind: DataVolume
+metadata:
+  name: gcs-nosize
+  annotations:
+    cdi.kubevirt.io/storage.deleteAfterCompletion: "false"
+spec:
+  source:
+    gcs:
+      url: "${url.origin}/images/fedora/disk.qcow2"
+  storage:
+    accessModes: [ReadWriteOnce]
+`);
+  await waitForPhase(cluster, 'default', 'gcs-nosize', 'Succeeded', 120_000);
+  const pvc = await cluster.core.readNamespacedPersistentVolumeClaim({ namespace: 'default', name: 'gcs-nosize' });
+  const requested = parseQuantity(String(pvc.spec?.resources?.requests?.['storage'] ?? ''));
+  assert.ok(requested !== undefined && requested >= BigInt(DEFAULT_RAW.size), `the claim (${String(requested)} bytes) holds the image's ${DEFAULT_RAW.size} bytes`);
+  await assertSameDisk(path.join(await volumePathOf(cluster, 'default', 'gcs-nosize'), 'disk.img'), qcow2Reference);
 });
 
 test('a registry image with nothing under disk/ ends Failed with ImportRegistryImageHasNoDisk', async () => {

@@ -1,7 +1,9 @@
 // probeImportVirtualSize: the virtual size of a DataVolume's import source, with the same
 // credentials, CA and headers its importer pod would use (read from the Secret and ConfigMap it
-// names, in its namespace). Only http sources are probed; the others answer `unknown`.
+// names, in its namespace). http sources, and public GCS objects (through the same XML API URL
+// the importer reads), are probed; the others answer `unknown`.
 import type { DataVolume } from '../../api/index.ts';
+import { parseGcsUrl } from '../../dataplane/sources/gcs-url.ts';
 import { orUndefined } from '../../kube/errors.ts';
 import type { ControllerContext } from '../context.ts';
 import { ImporterPodNames } from './importer-pod.ts';
@@ -21,7 +23,17 @@ function headerLines(lines: readonly string[]): Record<string, string> {
 
 export async function probeImportVirtualSize(ctx: ControllerContext, dv: DataVolume, signal: AbortSignal): Promise<{ size: number } | { unknown: string }> {
   const source = importSourceOf(dv);
-  if (source?.kind !== 'http') return { unknown: `the size of a ${source?.kind ?? 'non-import'} source is not probed` };
+  if (source?.kind === 'gcs' && source.secretRef === undefined) {
+    let objectUrl: string;
+    try {
+      objectUrl = parseGcsUrl(source.endpoint).objectUrl;
+    } catch (err) {
+      return { unknown: (err as Error).message };
+    }
+    const probe = await probeHttpVirtualSize({ url: objectUrl, headers: {}, signal });
+    return 'size' in probe ? { size: probe.size } : probe;
+  }
+  if (source?.kind !== 'http') return { unknown: `the size of a ${source?.kind ?? 'non-import'} source${source?.kind === 'gcs' ? ' with credentials' : ''} is not probed` };
   const namespace = dv.metadata.namespace ?? '';
   const options: HttpProbeOptions = { url: source.endpoint, headers: headerLines(source.extraHeaders), signal };
   if (source.secretRef) {
