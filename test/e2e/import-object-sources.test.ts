@@ -57,6 +57,14 @@ before(async () => {
   await pushImage(registry.url, 'vm/qcow2', 'v1', { layers: [{ files: [{ path: 'disk/disk.qcow2', data: await readFile(qcow2) }] }], mediaTypes: 'oci' });
   // A public GCS object, path-style at a local endpoint (https://storage.googleapis.com/<bucket>/<object> elsewhere).
   gcs = await startFaultServer({ body: qcow2 });
+  await cluster.kubectlOk(['apply', '-f', '-'], `apiVersion: v1
+kind: Secret
+metadata:
+  name: s3-keys
+stringData:
+  accessKeyId: ${S3RVER_ACCESS_KEY_ID}
+  secretKey: ${S3RVER_SECRET_KEY}
+`);
 });
 
 after(async () => {
@@ -68,14 +76,6 @@ after(async () => {
 });
 
 test('an s3 DataVolume with its keys in a Secret: Succeeded and byte-exact', async () => {
-  await cluster.kubectlOk(['apply', '-f', '-'], `apiVersion: v1
-kind: Secret
-metadata:
-  name: s3-keys
-stringData:
-  accessKeyId: ${S3RVER_ACCESS_KEY_ID}
-  secretKey: ${S3RVER_SECRET_KEY}
-`);
   await cluster.kubectlOk(['apply', '-f', '-'], dataVolumeYaml('from-s3', `    s3:
       url: "${s3.endpoint}/images/fedora/disk.qcow2"
       secretRef: s3-keys
@@ -83,6 +83,28 @@ stringData:
   const dv = await waitForPhase(cluster, 'default', 'from-s3', 'Succeeded', 120_000);
   assert.equal(dv.status?.progress, '100.0%');
   await assertSameDisk(path.join(await volumePathOf(cluster, 'default', 'from-s3'), 'disk.img'), qcow2Reference);
+});
+
+test('an s3 DataVolume without a size: the claim is sized from the object probed with its keys', async () => {
+  await cluster.kubectlOk(['apply', '-f', '-'], `apiVersion: cdi.kubevirt.io/v1beta1
+kind: DataVolume
+metadata:
+  name: s3-nosize
+  annotations:
+    cdi.kubevirt.io/storage.deleteAfterCompletion: "false"
+spec:
+  source:
+    s3:
+      url: "${s3.endpoint}/images/fedora/disk.qcow2"
+      secretRef: s3-keys
+  storage:
+    accessModes: [ReadWriteOnce]
+`);
+  await waitForPhase(cluster, 'default', 's3-nosize', 'Succeeded', 120_000);
+  const pvc = await cluster.core.readNamespacedPersistentVolumeClaim({ namespace: 'default', name: 's3-nosize' });
+  const requested = parseQuantity(String(pvc.spec?.resources?.requests?.['storage'] ?? ''));
+  assert.ok(requested !== undefined && requested >= BigInt(DEFAULT_RAW.size), `the claim (${String(requested)} bytes) holds the image's ${DEFAULT_RAW.size} bytes`);
+  await assertSameDisk(path.join(await volumePathOf(cluster, 'default', 's3-nosize'), 'disk.img'), qcow2Reference);
 });
 
 test('a registry DataVolume from an insecure registry: Succeeded and byte-exact', async () => {

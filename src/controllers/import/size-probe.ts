@@ -13,7 +13,8 @@
 import { gunzipSync, constants as zlibConstants } from 'node:zlib';
 import { Agent, interceptors, request } from 'undici';
 
-const headBytes = 64 * 1024;
+/** How much of an image's start is read to find its virtual size. */
+export const headBytes = 64 * 1024;
 
 export type VirtualSizeProbe =
   | { size: number; format: string }
