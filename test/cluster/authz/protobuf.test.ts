@@ -1,8 +1,9 @@
 // The Kubernetes protobuf bodies kubectl sends for TokenRequest and SelfSubjectAccessReview,
-// encoded here field by field, decode into the JSON objects they stand for.
+// encoded here field by field, decode into the JSON objects they stand for, through the server's
+// one protobuf decoder.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeKubernetesProtobuf, type MessageSchema } from '../../../src/cluster/apiserver/tokens/index.ts';
+import { decodeProtobufObject } from '../../../src/cluster/apiserver/server/protobuf.ts';
 
 function varint(n: number): Buffer {
   const out: number[] = [];
@@ -25,9 +26,7 @@ const envelope = (apiVersion: string, kind: string, raw: Buffer): Buffer =>
 test('protobuf: a TokenRequest with audiences, expiration and a bound pod', () => {
   const spec = Buffer.concat([str(1, 'api'), str(1, 'vault'), int(4, 1200), str(3, Buffer.concat([str(1, 'Pod'), str(2, 'v1'), str(3, 'worker'), str(4, 'u-1')]))]);
   const body = envelope('authentication.k8s.io/v1', 'TokenRequest', Buffer.concat([str(1, Buffer.concat([str(1, 'robot')])), str(2, spec)]));
-  const bound: MessageSchema = { 1: ['kind', 'string'], 2: ['apiVersion', 'string'], 3: ['name', 'string'], 4: ['uid', 'string'] };
-  const schema: MessageSchema = { 1: ['metadata', { 1: ['name', 'string'] }], 2: ['spec', { 1: ['audiences', 'string', true], 3: ['boundObjectRef', bound], 4: ['expirationSeconds', 'int'] }] };
-  assert.deepEqual(decodeKubernetesProtobuf(body, schema), {
+  assert.deepEqual(decodeProtobufObject(body), {
     apiVersion: 'authentication.k8s.io/v1',
     kind: 'TokenRequest',
     metadata: { name: 'robot' },
@@ -37,12 +36,11 @@ test('protobuf: a TokenRequest with audiences, expiration and a bound pod', () =
 
 test('protobuf: unknown fields are skipped; a body without the magic is refused', () => {
   const raw = Buffer.concat([int(9, 7), str(2, Buffer.concat([str(1, Buffer.concat([str(2, 'list'), str(5, 'pods'), str(1, 'ns')])), int(15, 1)]))]);
-  const schema: MessageSchema = { 2: ['spec', { 1: ['resourceAttributes', { 1: ['namespace', 'string'], 2: ['verb', 'string'], 5: ['resource', 'string'] }] }] };
-  assert.deepEqual(decodeKubernetesProtobuf(envelope('authorization.k8s.io/v1', 'SelfSubjectAccessReview', raw), schema), {
+  assert.deepEqual(decodeProtobufObject(envelope('authorization.k8s.io/v1', 'SelfSubjectAccessReview', raw)), {
     apiVersion: 'authorization.k8s.io/v1',
     kind: 'SelfSubjectAccessReview',
     metadata: {},
     spec: { resourceAttributes: { verb: 'list', resource: 'pods', namespace: 'ns' } },
   });
-  assert.throws(() => decodeKubernetesProtobuf(Buffer.from('{}'), schema), { message: 'missing the k8s protobuf magic' });
+  assert.throws(() => decodeProtobufObject(Buffer.from('{}')), { code: 'UnsupportedMediaType', message: /does not start with the Kubernetes protobuf magic number/ });
 });

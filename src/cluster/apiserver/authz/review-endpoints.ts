@@ -2,11 +2,10 @@
 // SelfSubjectAccessReview, LocalSubjectAccessReview (authorization.k8s.io/v1) and TokenReview
 // (authentication.k8s.io/v1). Called by the pipeline for `create` on these resources.
 import type { ResourceRequest } from '../server/context.ts';
-import { decodeObjectBody, mediaType, readBody, writeJson } from '../server/http.ts';
+import { decodeObjectBody, readBody, writeJson } from '../server/http.ts';
 import { checkTypeMeta, ensureMeta } from '../server/handlers/write-common.ts';
 import { badRequest, invalid } from '../server/status.ts';
-import { answerTokenReview, PROTOBUF, type TokenReviewer } from '../tokens/index.ts';
-import { decodeAccessReviewProtobuf } from './access-review-protobuf.ts';
+import { answerTokenReview, type TokenReviewer } from '../tokens/index.ts';
 import { answerAccessReview, type AccessReviewKind } from './access-review.ts';
 import type { RbacPolicy } from './rbac-evaluate.ts';
 
@@ -31,7 +30,8 @@ export async function handleReviewCreate(rr: ResourceRequest, deps: ReviewDeps):
   const kind = REVIEWS[`${rr.served.group}/${rr.served.resource}`]!;
   const bytes = await readBody(rr.req);
   const contentType = rr.req.headers['content-type'];
-  const decoded = mediaType(contentType) === PROTOBUF && kind !== 'TokenReview' ? decodeProtobufReview(bytes, kind === 'SelfSubjectAccessReview') : decodeObjectBody(bytes, contentType);
+  // JSON, YAML, or the protobuf kubectl auth can-i sends.
+  const decoded = decodeObjectBody(bytes, contentType);
   const obj = ensureMeta(decoded);
   checkTypeMeta(rr.served, obj);
   if (rr.served.namespaced) {
@@ -48,13 +48,4 @@ export async function handleReviewCreate(rr: ResourceRequest, deps: ReviewDeps):
       ? await answerTokenReview(obj, deps.reviewToken)
       : answerAccessReview(kind, obj, { username: rr.user.username, groups: rr.user.groups }, deps.policy);
   writeJson(rr.res, 201, answer);
-}
-
-/** kubectl auth can-i sends SelfSubjectAccessReviews as protobuf. */
-function decodeProtobufReview(bytes: Buffer, self: boolean): Record<string, unknown> {
-  try {
-    return decodeAccessReviewProtobuf(bytes, self);
-  } catch (err) {
-    throw badRequest(`error decoding request body: ${err instanceof Error ? err.message : String(err)}`);
-  }
 }

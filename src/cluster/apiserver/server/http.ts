@@ -2,7 +2,7 @@
 // the content negotiation kube-apiserver does (JSON always; Table when the client asks for it).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
-import { decodeProtobufObject } from './protobuf.ts';
+import { decodeProtobufObject, PROTOBUF } from './protobuf.ts';
 import { ApiError, badRequest, notAcceptable, type StatusObject } from './status.ts';
 
 /** kube-apiserver refuses request bodies over 3 MiB (apiserver.MaxRequestBodyBytes). */
@@ -29,7 +29,7 @@ export function mediaType(header: string | undefined): string {
 /** Decodes a JSON (or YAML) request body into an object; 400 on malformed input. */
 export function decodeObjectBody(body: Buffer, contentType: string | undefined): Record<string, unknown> {
   const type = mediaType(contentType);
-  if (type === 'application/vnd.kubernetes.protobuf') return decodeProtobufObject(body);
+  if (type === PROTOBUF) return decodeProtobufObject(body);
   if (type === 'application/cbor') {
     throw new ApiError(
       415,

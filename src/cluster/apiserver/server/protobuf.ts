@@ -1,6 +1,7 @@
 // Request bodies in Kubernetes protobuf (`application/vnd.kubernetes.protobuf`): kubectl's
 // typed clients send them for `create namespace|configmap|secret|serviceaccount|role|
-// clusterrole|rolebinding|clusterrolebinding` and `auth can-i`, and cannot fall back to JSON. This decodes the envelope (magic "k8s\0" +
+// clusterrole|rolebinding|clusterrolebinding|token` and `auth can-i`, and cannot fall back to
+// JSON. The one decoder of the server: it decodes the envelope (magic "k8s\0" +
 // runtime.Unknown) and the kinds those commands send, by field tables taken from
 // k8s.io/api's generated.proto; any other kind is a 415. Answers are always JSON (clients
 // accept it). Empty strings and zero numbers are dropped, as the JSON encoding's omitempty does.
@@ -154,6 +155,30 @@ const KINDS: Record<string, Message> = {
       },
     },
   },
+  'authorization.k8s.io/v1/LocalSubjectAccessReview': {
+    1: meta,
+    2: {
+      name: 'spec',
+      type: {
+        1: { name: 'resourceAttributes', type: RESOURCE_ATTRIBUTES },
+        2: { name: 'nonResourceAttributes', type: NON_RESOURCE_ATTRIBUTES },
+        3: { name: 'user', type: 'string' },
+        4: { name: 'groups', type: 'string', repeated: true },
+        6: { name: 'uid', type: 'string' },
+      },
+    },
+  },
+  'authentication.k8s.io/v1/TokenRequest': {
+    1: meta,
+    2: {
+      name: 'spec',
+      type: {
+        1: { name: 'audiences', type: 'string', repeated: true },
+        3: { name: 'boundObjectRef', type: { 1: { name: 'kind', type: 'string' }, 2: { name: 'apiVersion', type: 'string' }, 3: { name: 'name', type: 'string' }, 4: { name: 'uid', type: 'string' } } },
+        4: { name: 'expirationSeconds', type: 'int' },
+      },
+    },
+  },
   'authentication.k8s.io/v1/TokenReview': {
     1: meta,
     2: { name: 'spec', type: { 1: { name: 'token', type: 'string' }, 2: { name: 'audiences', type: 'string', repeated: true } } },
@@ -161,6 +186,8 @@ const KINDS: Record<string, Message> = {
 };
 
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
+
+export const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 
 /** Decodes a protobuf request body into the object's JSON form; 415 for kinds not listed above. */
 export function decodeProtobufObject(body: Buffer): Record<string, unknown> {
@@ -171,7 +198,8 @@ export function decodeProtobufObject(body: Buffer): Record<string, unknown> {
   const message = KINDS[`${apiVersion}/${kind}`];
   if (message === undefined) throw unsupported(`${kind} (${apiVersion}) is not accepted in protobuf by this server; send JSON`);
   const obj = decodeMessage(envelope.raw ?? Buffer.alloc(0), message);
-  return { apiVersion, kind, ...obj };
+  // Every kind here has metadata (field 1); an empty one is still an object, as in JSON.
+  return { apiVersion, kind, metadata: {}, ...obj };
 }
 
 function unsupported(why: string): ApiError {

@@ -7,4 +7,3 @@ export { answerTokenRequest, DEFAULT_EXPIRATION_SECONDS } from './token-request.
 export { answerTokenReview, type TokenReviewer } from './token-review.ts';
 export { storeLookups } from './lookups.ts';
 export { handleTokenRequest, isTokenRequest } from './token-endpoint.ts';
-export { decodeKubernetesProtobuf, decodeMessage, OBJECT_META, PROTOBUF, type MessageSchema } from './k8s-protobuf.ts';

@@ -1,14 +1,12 @@
 // POST /api/v1/namespaces/<ns>/serviceaccounts/<name>/token: the TokenRequest subresource,
 // called by the pipeline for `create` on serviceaccounts/token.
 import type { ResourceRequest } from '../server/context.ts';
-import { decodeObjectBody, mediaType, readBody, writeJson } from '../server/http.ts';
+import { decodeObjectBody, readBody, writeJson } from '../server/http.ts';
 import { ensureMeta } from '../server/handlers/write-common.ts';
 import { badRequest } from '../server/status.ts';
 import type { ClaimLookups } from './claims.ts';
 import type { ServiceAccountTokens } from './service-account-tokens.ts';
 import { answerTokenRequest } from './token-request.ts';
-import { PROTOBUF } from './k8s-protobuf.ts';
-import { decodeTokenRequestProtobuf } from './token-request-protobuf.ts';
 
 export function isTokenRequest(rr: Pick<ResourceRequest, 'info' | 'served'>): boolean {
   return rr.served.group === '' && rr.served.resource === 'serviceaccounts' && rr.info.subresource === 'token' && rr.info.verb === 'create';
@@ -27,15 +25,8 @@ export async function handleTokenRequest(rr: ResourceRequest, tokens: ServiceAcc
   writeJson(rr.res, 201, answer);
 }
 
-/** JSON or YAML as any body; protobuf (what kubectl create token sends) decoded here. */
+/** JSON, YAML, or the protobuf kubectl create token sends; an empty body is an empty request. */
 function decodeTokenRequestBody(bytes: Buffer, contentType: string | undefined): Record<string, unknown> {
-  if (mediaType(contentType) === PROTOBUF) {
-    try {
-      return decodeTokenRequestProtobuf(bytes);
-    } catch (err) {
-      throw badRequest(`error decoding request body: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
   if (bytes.toString('utf8').trim() === '') return {};
   return decodeObjectBody(bytes, contentType);
 }
