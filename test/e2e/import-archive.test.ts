@@ -7,7 +7,7 @@ import { readFile, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startTestCluster, waitForPhase, type TestCluster } from '../controllers/harness.ts';
-import { condition, volumePathOf } from '../controllers/import/e2e.ts';
+import { condition, sourceDataVolumeYaml, volumePathOf } from '../controllers/import/e2e.ts';
 import { startFaultServer, type FaultServer } from '../fixtures/fault-server.ts';
 import { compressFile, makeTar, makeTempDir } from '../fixtures/images.ts';
 
@@ -27,24 +27,8 @@ after(async () => {
   await tmp?.remove();
 });
 
-function archiveDataVolumeYaml(name: string, url: string): string {
-  return `apiVersion: cdi.kubevirt.io/v1beta1
-kind: DataVolume
-metadata:
-  name: ${name}
-  annotations:
-    cdi.kubevirt.io/storage.deleteAfterCompletion: "false"
-spec:
-  contentType: archive
-  source:
-    http:
-      url: "${url}"
-  storage:
-    resources:
-      requests:
-        storage: 64Mi
-`;
-}
+const archiveDataVolumeYaml = (name: string, url: string): string =>
+  sourceDataVolumeYaml(name, `    http:\n      url: "${url}"\n`, { size: '64Mi', contentType: 'archive' });
 
 async function serve(file: string): Promise<string> {
   const server = await startFaultServer({ body: file });

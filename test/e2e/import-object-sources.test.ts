@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startTestCluster, waitForPhase, type TestCluster } from '../controllers/harness.ts';
-import { assertSameDisk, condition, volumePathOf } from '../controllers/import/e2e.ts';
+import { assertSameDisk, condition, sourceDataVolumeYaml, volumePathOf } from '../controllers/import/e2e.ts';
 import { startFaultServer, type FaultServer } from '../fixtures/fault-server.ts';
 import { DEFAULT_RAW, convertRaw, makeRawImage, makeTempDir, referenceRaw } from '../fixtures/images.ts';
 import { parseQuantity } from '../../src/api/index.ts';
@@ -22,22 +22,7 @@ let gcs: FaultServer;
 let raw: string;
 let qcow2Reference: string;
 
-function dataVolumeYaml(name: string, source: string): string {
-  return `apiVersion: cdi.kubevirt.io/v1beta1
-kind: DataVolume
-metadata:
-  name: ${name}
-  annotations:
-    cdi.kubevirt.io/storage.deleteAfterCompletion: "false"
-spec:
-  source:
-${source}  storage:
-    accessModes: [ReadWriteOnce]
-    resources:
-      requests:
-        storage: 64Mi
-`;
-}
+const dataVolumeYaml = (name: string, source: string): string => sourceDataVolumeYaml(name, source, { size: '64Mi' });
 
 before(async () => {
   cluster = await startTestCluster();
@@ -86,20 +71,10 @@ test('an s3 DataVolume with its keys in a Secret: Succeeded and byte-exact', asy
 });
 
 test('an s3 DataVolume without a size: the claim is sized from the object probed with its keys', async () => {
-  await cluster.kubectlOk(['apply', '-f', '-'], `apiVersion: cdi.kubevirt.io/v1beta1
-kind: DataVolume
-metadata:
-  name: s3-nosize
-  annotations:
-    cdi.kubevirt.io/storage.deleteAfterCompletion: "false"
-spec:
-  source:
-    s3:
+  await cluster.kubectlOk(['apply', '-f', '-'], sourceDataVolumeYaml('s3-nosize', `    s3:
       url: "${s3.endpoint}/images/fedora/disk.qcow2"
       secretRef: s3-keys
-  storage:
-    accessModes: [ReadWriteOnce]
-`);
+`));
   await waitForPhase(cluster, 'default', 's3-nosize', 'Succeeded', 120_000);
   const pvc = await cluster.core.readNamespacedPersistentVolumeClaim({ namespace: 'default', name: 's3-nosize' });
   const requested = parseQuantity(String(pvc.spec?.resources?.requests?.['storage'] ?? ''));
@@ -139,19 +114,9 @@ test('a gcs DataVolume (public object): Succeeded and byte-exact', async () => {
 
 test('a gcs DataVolume without a size: the claim is sized from the probed public object', async () => {
   const url = new URL(gcs.url);
-  await cluster.kubectlOk(['apply', '-f', '-'], `apiVersion: cdi.kubevirt.io/v1beta1
-kind: DataVolume
-metadata:
-  name: gcs-nosize
-  annotations:
-    cdi.kubevirt.io/storage.deleteAfterCompletion: "false"
-spec:
-  source:
-    gcs:
+  await cluster.kubectlOk(['apply', '-f', '-'], sourceDataVolumeYaml('gcs-nosize', `    gcs:
       url: "${url.origin}/images/fedora/disk.qcow2"
-  storage:
-    accessModes: [ReadWriteOnce]
-`);
+`));
   await waitForPhase(cluster, 'default', 'gcs-nosize', 'Succeeded', 120_000);
   const pvc = await cluster.core.readNamespacedPersistentVolumeClaim({ namespace: 'default', name: 'gcs-nosize' });
   const requested = parseQuantity(String(pvc.spec?.resources?.requests?.['storage'] ?? ''));

@@ -39,6 +39,25 @@ ${opts.checksum ? `      checksum: "${opts.checksum}"\n` : ''}  ${api}:
 ${opts.volumeMode ? `    volumeMode: ${opts.volumeMode}\n` : ''}${size}`;
 }
 
+/**
+ * A DataVolume whose `spec.source` is `source` (YAML lines indented under it, e.g.
+ * `    s3:\n      url: ...\n`), kept after it succeeds; without `size`, the `storage` API omits it.
+ */
+export function sourceDataVolumeYaml(name: string, source: string, opts: { size?: string; contentType?: 'kubevirt' | 'archive' } = {}): string {
+  const size = opts.size === undefined ? '' : `    resources:\n      requests:\n        storage: ${opts.size}\n`;
+  return `apiVersion: cdi.kubevirt.io/v1beta1
+kind: DataVolume
+metadata:
+  name: ${name}
+  annotations:
+    cdi.kubevirt.io/storage.deleteAfterCompletion: "false"
+spec:
+${opts.contentType ? `  contentType: ${opts.contentType}\n` : ''}  source:
+${source}  storage:
+    accessModes: [ReadWriteOnce]
+${size}`;
+}
+
 /** The file backing a claim's volume on the embedded node (a directory for Filesystem, a file for Block). */
 export async function volumePathOf(cluster: TestCluster, namespace: string, claim: string): Promise<string> {
   const pvc = await cluster.core.readNamespacedPersistentVolumeClaim({ namespace, name: claim });
