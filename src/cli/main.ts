@@ -33,6 +33,9 @@ export function buildProgram(): Command {
     .option('--timeout <seconds>', 'give up on the import after this long', '300')
     .option('--keep', 'keep the cluster running after the import, until Ctrl-C', false)
     .action(async (opts: { stateDir: string; sizeMib: string; timeout: string; keep: boolean }) => {
+      for (const [flag, value] of [['--size-mib', opts.sizeMib], ['--timeout', opts.timeout]] as const) {
+        if (!/^[1-9]\d*$/.test(value)) throw new Error(`${flag} must be a positive whole number, not ${JSON.stringify(value)}`);
+      }
       const { runDemo } = await import('./demo.ts');
       await runDemo({ stateDir: opts.stateDir, sizeMiB: Number(opts.sizeMib), keep: opts.keep, timeoutSeconds: Number(opts.timeout) });
     });
