@@ -9,3 +9,12 @@ test('ferry CLI lists its commands', () => {
   const cluster = program.commands.find((c) => c.name() === 'cluster');
   assert.ok(cluster?.commands.some((c) => c.name() === 'up'));
 });
+
+test('ferry demo names a malformed flag as given, before any work', async () => {
+  for (const [flag, value] of [['--size-mib', 'abc'], ['--timeout', '0']]) {
+    const program = buildProgram().exitOverride();
+    await assert.rejects(program.parseAsync(['node', 'ferry', 'demo', flag!, value!]), {
+      message: `${flag} must be a positive whole number, not ${JSON.stringify(value)}`,
+    });
+  }
+});
