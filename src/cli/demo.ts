@@ -169,7 +169,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
         process.once('SIGTERM', () => done());
       });
     } else {
-      say(`   the state stays: \`node src/cli/main.ts cluster up --state-dir ${stateDir}\` brings the cluster back, then`);
+      say(`   the state stays: \`npx ferry cluster up --state-dir ${stateDir}\` brings the cluster back, then`);
       say(`   KUBECONFIG=${cluster.kubeconfigPath} kubectl get dv,pvc,pv`);
     }
   } finally {
