@@ -55,7 +55,11 @@ test('two pods listen on the same port at their own addresses; a Service reaches
   assert.deepEqual(endpoints.subsets?.[0]?.addresses?.map((x) => x.ip).sort(), [a.status?.podIP, b.status?.podIP].sort());
   assert.deepEqual(endpoints.subsets?.[0]?.ports?.map((p) => ({ ...p })), [{ name: 'web', port: 8080, protocol: 'TCP' }]);
   const discovery = cluster.kc.makeApiClient(DiscoveryV1Api);
-  const list = await discovery.listNamespacedEndpointSlice({ namespace: 'default', labelSelector: 'kubernetes.io/service-name=web' });
+  // The slice is written after the Endpoints object: wait for it to list both ready pods too.
+  const list = await waitFor('an EndpointSlice with both pods ready', async () => {
+    const slices = await discovery.listNamespacedEndpointSlice({ namespace: 'default', labelSelector: 'kubernetes.io/service-name=web' });
+    return slices.items[0]?.endpoints.filter((e) => e.conditions?.ready).length === 2 ? slices : undefined;
+  });
   assert.equal(list.items.length, 1);
   assert.equal(list.items[0]?.endpoints.filter((e) => e.conditions?.ready).length, 2);
   assert.equal(list.items[0]?.metadata?.ownerReferences?.[0]?.kind, 'Service');
